@@ -1,0 +1,69 @@
+"""Run the web server (uvicorn, HTTP + websockets) and the task consumer."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+log = logging.getLogger("helpline.server")
+
+
+class _QuietConsumer:
+    """Huey's consumer running inside the web process: threads, no signal handlers of its own."""
+
+    def __init__(self, workers: int):
+        from huey.consumer import Consumer
+        from huey.contrib.djhuey import HUEY
+
+        class EmbeddedConsumer(Consumer):
+            def _set_signal_handlers(self):
+                pass
+
+        self.consumer = EmbeddedConsumer(HUEY, workers=workers, worker_type="thread", periodic=True,
+                                         check_worker_health=False)  # fmt: skip
+
+    def start(self):
+        self.consumer.start()
+
+    def stop(self):
+        self.consumer.stop(graceful=True)
+
+
+def _load_tasks() -> None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+
+
+def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
+    import uvicorn
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    _load_tasks()
+    consumer = None
+    if with_worker:
+        consumer = _QuietConsumer(workers=settings.HUEY.get("consumer", {}).get("workers", 2))
+        consumer.start()
+    print(f"Helpline ({settings.SHAPE}) on http://{host}:{port}/", file=sys.stderr, flush=True)
+    config = uvicorn.Config(
+        "helpline.config.asgi:application", host=host, port=port, log_level="warning", lifespan="off",
+        ws="websockets-sansio", proxy_headers=True,
+    )  # fmt: skip
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if consumer:
+            consumer.stop()
+
+
+def run_worker(*, workers: int, scheduler: bool) -> None:
+    from huey.consumer import Consumer
+    from huey.contrib.djhuey import HUEY
+
+    _load_tasks()
+    print(f"Helpline worker with {workers} threads{' and the scheduler' if scheduler else ''}", file=sys.stderr,
+          flush=True)  # fmt: skip
+    Consumer(HUEY, workers=workers, worker_type="thread", periodic=scheduler).run()

@@ -1,0 +1,32 @@
+"""Every write to conversations goes through these functions."""
+
+from helpline.conversations.actions.attachments import store_attachment
+from helpline.conversations.actions.messages import add_note, receive_message, record_delivery, send_reply
+from helpline.conversations.actions.tickets import (
+    assign_ticket,
+    change_priority,
+    change_status,
+    create_ticket,
+    set_custom_field,
+    set_tags,
+    tag_ticket,
+    transfer_ticket,
+    untag_ticket,
+)
+
+__all__ = [
+    "add_note",
+    "assign_ticket",
+    "change_priority",
+    "change_status",
+    "create_ticket",
+    "receive_message",
+    "record_delivery",
+    "send_reply",
+    "set_custom_field",
+    "set_tags",
+    "store_attachment",
+    "tag_ticket",
+    "transfer_ticket",
+    "untag_ticket",
+]

@@ -1,0 +1,145 @@
+"""Message-level writes: an inbound message, an agent reply (queued, sent by a task), a note, delivery."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from helpline.conversations.html import body_from
+from helpline.conversations.models import Message, Ticket, TicketTag
+from helpline.conversations.statuses import REOPENED_BY_CUSTOMER, Delivery, Direction, MessageKind, Status
+from helpline.core import clock
+from helpline.core.actors import SYSTEM, Actor
+from helpline.core.errors import DomainError
+from helpline.events import publish_on_commit
+from helpline.events import types as ev
+from helpline.security import audit
+
+MAX_BODY = 1_000_000
+
+
+def _check_body(text: str, html_body: str) -> None:
+    if not (text or "").strip() and not (html_body or "").strip():
+        raise DomainError(_("The message is empty."))
+    if len(text or "") > MAX_BODY or len(html_body or "") > MAX_BODY:
+        raise DomainError(_("The message is too long."))
+
+
+def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = False) -> None:
+    now = clock.now()
+    updates = {"last_activity_at": now, "message_count": F("message_count") + 1, "updated_at": now}
+    if status:
+        updates["status"] = status
+        updates["resolved_at"] = None
+    if first_response:
+        updates["first_response_at"] = now
+    Ticket.objects.filter(pk=ticket.pk).update(**updates)
+    TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
+    ticket.refresh_from_db(fields=list(updates))
+
+
+def _new_message(ticket: Ticket, **fields) -> Message:
+    return Message.objects.create(account_id=ticket.account_id, ticket=ticket, **fields)
+
+
+@transaction.atomic
+def receive_message(
+    *,
+    ticket: Ticket,
+    contact,
+    kind: str,
+    text: str = "",
+    html_body: str = "",
+    external_id: str = "",
+    actor: Actor = SYSTEM,
+) -> Message:
+    """A customer's message arrives on a ticket: the end of the ingest pipeline."""
+    _check_body(text, html_body)
+    if kind not in MessageKind.values or kind in (MessageKind.NOTE, MessageKind.SYSTEM):
+        raise DomainError(_("Unknown message kind."))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    body_html, body_text = body_from(text=text, html_body=html_body)
+    message = _new_message(
+        ticket, kind=kind, direction=Direction.INBOUND, body_html=body_html, body_text=body_text,
+        author_contact=contact, external_id=external_id[:255],
+    )  # fmt: skip
+    previous = ticket.status
+    reopened = previous in REOPENED_BY_CUSTOMER
+    _touch(ticket, status=Status.OPEN if reopened else None)
+    audit.record(account=ticket.account, actor=actor, action=ev.MessageReceived.name, subject=ticket,
+                 data={"message": message.public_id, "kind": kind})  # fmt: skip
+    publish_on_commit(ev.MessageReceived(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                         ticket_id=ticket.pk, message_id=message.pk))  # fmt: skip
+    if reopened:
+        publish_on_commit(ev.TicketStatusChanged(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                                 ticket_id=ticket.pk, from_status=previous,
+                                                 to_status=Status.OPEN))  # fmt: skip
+    return message
+
+
+@transaction.atomic
+def send_reply(*, ticket: Ticket, author, text: str = "", html_body: str = "", actor: Actor | None = None) -> Message:
+    """An agent answers: the message is stored as queued first, then a task sends it through the channel."""
+    _check_body(text, html_body)
+    actor = actor or Actor(user=author)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    body_html, body_text = body_from(text=text, html_body=html_body)
+    message = _new_message(
+        ticket, kind=_reply_kind(ticket.channel), direction=Direction.OUTBOUND, body_html=body_html,
+        body_text=body_text, author_user=author, delivery_status=Delivery.QUEUED,
+    )  # fmt: skip
+    previous = ticket.status
+    live = previous in (Status.CHATTING, Status.CALLING)
+    _touch(ticket, status=None if live else Status.ANSWERED, first_response=ticket.first_response_at is None)
+    audit.record(account=ticket.account, actor=actor, action=ev.ReplyQueued.name, subject=ticket,
+                 data={"message": message.public_id})  # fmt: skip
+    publish_on_commit(ev.ReplyQueued(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                     ticket_id=ticket.pk, message_id=message.pk))  # fmt: skip
+    if not live and previous != Status.ANSWERED:
+        publish_on_commit(ev.TicketStatusChanged(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                                 ticket_id=ticket.pk, from_status=previous,
+                                                 to_status=Status.ANSWERED))  # fmt: skip
+    return message
+
+
+def _reply_kind(channel: str) -> str:
+    from helpline.channels.registry import registry
+
+    return registry.get(channel).message_kind
+
+
+@transaction.atomic
+def add_note(*, ticket: Ticket, author, text: str = "", html_body: str = "", actor: Actor | None = None) -> Message:
+    """An internal note: visible to agents only, never sent."""
+    _check_body(text, html_body)
+    actor = actor or Actor(user=author)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    body_html, body_text = body_from(text=text, html_body=html_body)
+    message = _new_message(ticket, kind=MessageKind.NOTE, direction=Direction.INTERNAL, body_html=body_html,
+                           body_text=body_text, author_user=author)  # fmt: skip
+    _touch(ticket)
+    audit.record(account=ticket.account, actor=actor, action=ev.NoteAdded.name, subject=ticket,
+                 data={"message": message.public_id})  # fmt: skip
+    publish_on_commit(ev.NoteAdded(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                   ticket_id=ticket.pk, message_id=message.pk))  # fmt: skip
+    return message
+
+
+@transaction.atomic
+def record_delivery(*, message: Message, status: str, error: str = "", external_id: str = "") -> Message:
+    """The channel reports how sending went. Idempotent: a repeat of the same status changes nothing."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.delivery_status == status and not error:
+        return message
+    message.delivery_status = status
+    message.delivery_error = error[:2000]
+    message.delivery_attempts = message.delivery_attempts + 1
+    fields = ["delivery_status", "delivery_error", "delivery_attempts"]
+    if external_id:
+        message.external_id = external_id[:255]
+        fields.append("external_id")
+    message.save(update_fields=fields)
+    publish_on_commit(ev.MessageDeliveryChanged(account_id=message.account_id, ticket_id=message.ticket_id,
+                                                message_id=message.pk, delivery_status=status))  # fmt: skip
+    return message

@@ -1,0 +1,279 @@
+"""Ticket-level writes: create, assign, transfer, status, priority, tags, custom fields."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from helpline.conversations.models import CustomField, CustomFieldValue, Tag, Ticket, TicketTag
+from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
+from helpline.core import clock
+from helpline.core.actors import SYSTEM, Actor
+from helpline.core.errors import DomainError
+from helpline.events import publish_on_commit
+from helpline.events import types as ev
+from helpline.security import audit
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent writers serialise."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    account,
+    contact,
+    subject: str,
+    channel: str = "web",
+    department=None,
+    priority: int = Priority.NORMAL,
+    brand=None,
+    tags: list[str] | None = None,
+    actor: Actor = SYSTEM,
+) -> Ticket:
+    subject = (subject or "").strip()[:255] or _("(no subject)")
+    if priority not in Priority.values:
+        raise DomainError(_("Unknown priority."))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                ticket = Ticket.objects.create(
+                    account=account,
+                    contact=contact,
+                    subject=subject,
+                    channel=channel,
+                    department=department,
+                    priority=priority,
+                    brand=brand,
+                    last_activity_at=clock.now(),
+                )
+            break
+        except IntegrityError:  # ticket code collided; draw another
+            continue
+    else:  # pragma: no cover - 5 collisions in a 10^11 space
+        raise DomainError(_("Could not allocate a ticket code."))
+    if tags:
+        _add_tags(ticket, tags)
+    audit.record(
+        account=account, actor=actor, action=ev.TicketCreated.name, subject=ticket,
+        data={"channel": channel, "subject": subject},
+    )  # fmt: skip
+    publish_on_commit(
+        ev.TicketCreated(account_id=account.pk, actor_user_id=actor.user_id, ticket_id=ticket.pk, channel=channel)
+    )
+    return ticket
+
+
+@transaction.atomic
+def change_status(*, ticket: Ticket, status: str, actor: Actor = SYSTEM, allow_live: bool = False) -> Ticket:
+    allowed = Status.values if allow_live else SETTABLE_STATUSES
+    if status not in allowed:
+        raise DomainError(_("Unknown status %(status)s.") % {"status": status})
+    ticket = _locked(ticket)
+    previous = ticket.status
+    if previous == status:
+        return ticket
+    ticket.status = status
+    now = clock.now()
+    ticket.resolved_at = now if status == Status.RESOLVED else None
+    ticket.last_activity_at = now
+    ticket.save(update_fields=["status", "resolved_at", "last_activity_at", "updated_at"])
+    TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
+    audit.record(
+        account=ticket.account, actor=actor, action=ev.TicketStatusChanged.name, subject=ticket,
+        data={"from": previous, "to": status},
+    )  # fmt: skip
+    publish_on_commit(
+        ev.TicketStatusChanged(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
+            from_status=previous, to_status=status,
+        )
+    )  # fmt: skip
+    return ticket
+
+
+@transaction.atomic
+def change_priority(*, ticket: Ticket, priority: int, actor: Actor = SYSTEM) -> Ticket:
+    if priority not in Priority.values:
+        raise DomainError(_("Unknown priority."))
+    ticket = _locked(ticket)
+    previous = ticket.priority
+    if previous == priority:
+        return ticket
+    ticket.priority = priority
+    ticket.save(update_fields=["priority", "updated_at"])
+    audit.record(
+        account=ticket.account, actor=actor, action=ev.TicketPriorityChanged.name, subject=ticket,
+        data={"from": previous, "to": priority},
+    )  # fmt: skip
+    publish_on_commit(
+        ev.TicketPriorityChanged(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
+            from_priority=previous, to_priority=priority,
+        )
+    )  # fmt: skip
+    return ticket
+
+
+@transaction.atomic
+def assign_ticket(*, ticket: Ticket, assignee, actor: Actor = SYSTEM) -> Ticket:
+    """Assign to an agent of the ticket's account, or unassign with ``assignee=None``."""
+    if assignee is not None and not assignee.memberships.filter(account_id=ticket.account_id, is_active=True).exists():
+        raise DomainError(_("That agent does not work in this account."))
+    ticket = _locked(ticket)
+    previous = ticket.assignee_id
+    new = assignee.pk if assignee else None
+    if previous == new:
+        return ticket
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    audit.record(
+        account=ticket.account, actor=actor, action=ev.TicketAssigned.name, subject=ticket,
+        data={"from": previous, "to": new},
+    )  # fmt: skip
+    publish_on_commit(
+        ev.TicketAssigned(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
+            from_user_id=previous, to_user_id=new,
+        )
+    )  # fmt: skip
+    return ticket
+
+
+@transaction.atomic
+def transfer_ticket(*, ticket: Ticket, department, assignee=None, actor: Actor = SYSTEM) -> Ticket:
+    """Move the ticket to another department (optionally to an agent there)."""
+    if department is not None and department.account_id != ticket.account_id:
+        raise DomainError(_("That department belongs to another account."))
+    ticket = _locked(ticket)
+    previous = ticket.department_id
+    new = department.pk if department else None
+    if previous != new:
+        ticket.department = department
+        ticket.save(update_fields=["department", "updated_at"])
+        audit.record(
+            account=ticket.account, actor=actor, action=ev.TicketTransferred.name, subject=ticket,
+            data={"from": previous, "to": new},
+        )  # fmt: skip
+        publish_on_commit(
+            ev.TicketTransferred(
+                account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
+                from_department_id=previous, to_department_id=new,
+            )
+        )  # fmt: skip
+    if assignee is not None:
+        ticket = assign_ticket(ticket=ticket, assignee=assignee, actor=actor)
+    return ticket
+
+
+def _clean_tag_names(names: list[str]) -> list[str]:
+    cleaned = []
+    for name in names:
+        name = (name or "").strip()[:64]
+        if name and name.lower() not in {c.lower() for c in cleaned}:
+            cleaned.append(name)
+    return cleaned
+
+
+def _tags_by_name(account, names: list[str]) -> list[Tag]:
+    existing = {t.name.lower(): t for t in Tag.objects.filter(account=account, name__in=names)}
+    tags = []
+    for name in names:
+        tag = existing.get(name.lower())
+        if tag is None:
+            tag, _created = Tag.objects.get_or_create(account=account, name=name)
+        tags.append(tag)
+    return tags
+
+
+def _add_tags(ticket: Ticket, names: list[str]) -> list[str]:
+    tags = _tags_by_name(ticket.account, _clean_tag_names(names))
+    present = set(TicketTag.objects.filter(ticket=ticket).values_list("tag_id", flat=True))
+    new = [t for t in tags if t.pk not in present]
+    TicketTag.objects.bulk_create(
+        [TicketTag(account_id=ticket.account_id, ticket=ticket, tag=t, last_activity_at=ticket.last_activity_at)
+         for t in new]
+    )  # fmt: skip
+    return [t.name for t in new]
+
+
+@transaction.atomic
+def tag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> list[str]:
+    ticket = _locked(ticket)
+    added = _add_tags(ticket, names)
+    if added:
+        ticket.save(update_fields=["updated_at"])
+        audit.record(account=ticket.account, actor=actor, action=ev.TicketTagged.name, subject=ticket,
+                     data={"tags": added})  # fmt: skip
+        publish_on_commit(ev.TicketTagged(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                          ticket_id=ticket.pk, tags=tuple(added)))  # fmt: skip
+    return added
+
+
+@transaction.atomic
+def untag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> list[str]:
+    ticket = _locked(ticket)
+    wanted = {n.strip().lower() for n in names if n and n.strip()}
+    links = [link for link in TicketTag.objects.filter(ticket=ticket).select_related("tag")
+             if link.tag.name.lower() in wanted]  # fmt: skip
+    removed = [link.tag.name for link in links]
+    if removed:
+        TicketTag.objects.filter(pk__in=[link.pk for link in links]).delete()
+        ticket.save(update_fields=["updated_at"])
+        audit.record(account=ticket.account, actor=actor, action=ev.TicketUntagged.name, subject=ticket,
+                     data={"tags": removed})  # fmt: skip
+        publish_on_commit(ev.TicketUntagged(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                            ticket_id=ticket.pk, tags=tuple(removed)))  # fmt: skip
+    return removed
+
+
+@transaction.atomic
+def set_tags(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> Ticket:
+    """Make the ticket's tags exactly ``names``."""
+    wanted = _clean_tag_names(names)
+    current = list(ticket.tags.values_list("name", flat=True))
+    wanted_lower = {w.lower() for w in wanted}
+    current_lower = {c.lower() for c in current}
+    to_remove = [c for c in current if c.lower() not in wanted_lower]
+    to_add = [w for w in wanted if w.lower() not in current_lower]
+    if to_remove:
+        untag_ticket(ticket=ticket, names=to_remove, actor=actor)
+    if to_add:
+        tag_ticket(ticket=ticket, names=to_add, actor=actor)
+    return ticket
+
+
+def _coerce_field_value(field: CustomField, value):
+    if value is None or value == "":
+        return None
+    try:
+        if field.kind == CustomField.NUMBER:
+            return float(value)
+        if field.kind == CustomField.CHECKBOX:
+            return value in (True, "true", "on", "1", 1)
+        if field.kind == CustomField.DATE:
+            from datetime import date
+
+            return date.fromisoformat(str(value)).isoformat()
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("%(label)s: not a valid value.") % {"label": field.label}) from exc
+    if field.kind == CustomField.DROPDOWN and value not in field.choices:
+        raise DomainError(_("%(label)s: choose one of the listed values.") % {"label": field.label})
+    return str(value)[:2000]
+
+
+@transaction.atomic
+def set_custom_field(*, ticket: Ticket, field: CustomField, value, actor: Actor = SYSTEM) -> CustomFieldValue:
+    if field.account_id != ticket.account_id or field.applies_to != CustomField.TICKET:
+        raise DomainError(_("That field does not apply to this ticket."))
+    coerced = _coerce_field_value(field, value)
+    row, _created = CustomFieldValue.objects.update_or_create(
+        account_id=ticket.account_id, field=field, ticket=ticket, defaults={"value": coerced}
+    )
+    audit.record(account=ticket.account, actor=actor, action=ev.CustomFieldSet.name, subject=ticket,
+                 data={"field": field.key, "value": coerced})  # fmt: skip
+    publish_on_commit(ev.CustomFieldSet(account_id=ticket.account_id, actor_user_id=actor.user_id,
+                                        ticket_id=ticket.pk, field_key=field.key))  # fmt: skip
+    return row

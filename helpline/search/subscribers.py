@@ -1,0 +1,21 @@
+"""Keep the full-text index in step with tickets and contacts."""
+
+from helpline.events.types import ContactCreated, ContactChanged, TicketEvent
+
+
+def reindex_ticket(event: TicketEvent) -> None:
+    from helpline.conversations.models import Ticket
+    from helpline.search.index import index_ticket
+
+    ticket = Ticket.objects.select_related("contact").filter(pk=event.ticket_id).first()
+    if ticket:
+        index_ticket(ticket)
+
+
+def reindex_contact(event: ContactCreated | ContactChanged) -> None:
+    from helpline.people.models import Contact
+    from helpline.search.index import index_contact
+
+    contact = Contact.objects.select_related("company").filter(pk=event.contact_id).first()
+    if contact:
+        index_contact(contact)

@@ -1,0 +1,38 @@
+"""How much of each plan resource an account uses now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def _counters() -> dict[str, Callable]:
+    from helpline.security.models import ApiKey
+    from helpline.tenancy.models import Department, Membership, Role
+
+    return {
+        "agents": lambda a: Membership.objects.filter(account=a, is_active=True).count(),
+        "departments": lambda a: Department.objects.filter(account=a).count(),
+        "api_keys": lambda a: ApiKey.objects.filter(account=a, revoked_at__isnull=True).count(),
+        "custom_roles": lambda a: Role.objects.filter(account=a).count(),
+    }
+
+
+def count_usage(account, resource: str) -> int:
+    """Resources of features not built yet count zero."""
+    counter = _counters().get(resource)
+    return counter(account) if counter else 0
+
+
+def usage_report(account) -> list[dict]:
+    from helpline.tenancy.plans import RESOURCES, limit_for
+
+    counters = _counters()
+    return [
+        {
+            "key": key,
+            "label": resource.label,
+            "used": counters[key](account) if key in counters else None,
+            "limit": limit_for(account.plan, key),
+        }
+        for key, resource in RESOURCES.items()
+    ]
