@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("HELPLINE_TASKS_IMMEDIATE", "1")
 
 
 @pytest.fixture(autouse=True)

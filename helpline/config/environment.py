@@ -72,7 +72,7 @@ def database(url: str | None, directory: Path) -> DatabaseConfig:
                 "PASSWORD": unquote(parts.password or ""),
                 "HOST": parts.hostname or "",
                 "PORT": str(parts.port or ""),
-                "CONN_MAX_AGE": 60,
+                "CONN_MAX_AGE": int(os.environ.get("HELPLINE_DB_CONN_MAX_AGE", "60")),
                 "CONN_HEALTH_CHECKS": True,
                 "OPTIONS": {"connect_timeout": 5},
             },

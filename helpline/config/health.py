@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -24,11 +25,19 @@ def _task_queue() -> None:
     HUEY.storage.queue_size()
 
 
-def _channel_layer() -> None:
+async def _round_trip() -> None:
+    """Send a message to a fresh channel of this process and read it back through the layer."""
     layer = get_channel_layer()
-    probe = f"readyz.{uuid.uuid4().hex}"
-    async_to_sync(layer.group_add)(probe, "readyz-probe")
-    async_to_sync(layer.group_discard)(probe, "readyz-probe")
+    channel = await layer.new_channel()
+    token = uuid.uuid4().hex
+    await layer.send(channel, {"type": "readyz.probe", "token": token})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+    if message.get("token") != token:
+        raise RuntimeError("channel layer returned another message")
+
+
+def _channel_layer() -> None:
+    async_to_sync(_round_trip)()
 
 
 CHECKS = {"database": _database, "task_queue": _task_queue, "channel_layer": _channel_layer}

@@ -50,6 +50,9 @@ class SqliteFts:
 
 
 class PostgresFullText:
+    """tsvector + GIN. Text is split into \\w+ words first, so both engines tokenise alike
+    (PostgreSQL's parser would otherwise keep "ABC-123" together and signed numbers as "-123")."""
+
     tables = {"ticket": ("search_ticket_doc", "ticket_id"), "contact": ("search_contact_doc", "contact_id")}
 
     def index(self, kind: str, object_id: int, account_id: int, text: str) -> None:
@@ -59,7 +62,7 @@ class PostgresFullText:
                 f"INSERT INTO {table} ({key}, account_id, document) "  # noqa: S608
                 "VALUES (%s, %s, to_tsvector('simple', %s)) "
                 f"ON CONFLICT ({key}) DO UPDATE SET document = EXCLUDED.document",
-                [object_id, account_id, text[:MAX_DOCUMENT]],
+                [object_id, account_id, " ".join(_WORD.findall(text[:MAX_DOCUMENT]))],
             )
 
     def remove(self, kind: str, object_id: int) -> None:

@@ -1,0 +1,40 @@
+import pytest
+
+from helpline.config.environment import ConfigurationError, database, redis_url, secret_key
+
+
+def test_sqlite_default_is_wal(tmp_path):
+    config = database(None, tmp_path)
+    assert config.vendor == "sqlite"
+    assert config.django["NAME"] == str(tmp_path / "helpline.sqlite3")
+    assert "journal_mode=WAL" in config.django["OPTIONS"]["init_command"]
+
+
+def test_postgres_url(tmp_path):
+    config = database("postgres://u:p%40ss@db.example:6543/helpline", tmp_path)
+    assert config.vendor == "postgresql"
+    assert (config.django["USER"], config.django["PASSWORD"], config.django["HOST"], config.django["PORT"],
+            config.django["NAME"]) == ("u", "p@ss", "db.example", "6543", "helpline")  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host", "sqlite://"])
+def test_bad_database_urls(tmp_path, url):
+    with pytest.raises(ConfigurationError):
+        database(url, tmp_path)
+
+
+def test_redis_url():
+    assert redis_url("") is None
+    assert redis_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    with pytest.raises(ConfigurationError):
+        redis_url("memcached://x")
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("HELPLINE_SECRET_KEY", raising=False)
+    first = secret_key(tmp_path)
+    assert len(first) > 40
+    assert secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("HELPLINE_SECRET_KEY", "from-env")
+    assert secret_key(tmp_path) == "from-env"
