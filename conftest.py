@@ -23,9 +23,13 @@ def make_account(db):
         counter["n"] += 1
         slug = slug or f"acct-{counter['n']}"
         account, owner, _password = create_account(
-            slug=slug, name=slug.title(), owner_email=f"owner@{slug}.test", plan=plan,
-            password="correct-horse-battery", **kwargs,
-        )  # fmt: skip
+            slug=slug,
+            name=slug.title(),
+            owner_email=f"owner@{slug}.test",
+            plan=plan,
+            password="correct-horse-battery",  # noqa: S106 - test fixture
+            **kwargs,
+        )
         account.owner = owner
         return account
 
@@ -72,8 +76,14 @@ def make_ticket(db):
     from helpline.conversations.actions import create_ticket, receive_message
     from helpline.people.actions import find_or_create_contact
 
-    def make(account, subject: str = "Printer on fire", body: str = "Please help, it is burning.",
-             email: str = "customer@example.com", channel: str = "web", **kwargs):  # fmt: skip
+    def make(
+        account,
+        subject: str = "Printer on fire",
+        body: str = "Please help, it is burning.",
+        email: str = "customer@example.com",
+        channel: str = "web",
+        **kwargs,
+    ):
         contact, _ = find_or_create_contact(account=account, kind="email", value=email, name="Carla Customer")
         ticket = create_ticket(account=account, contact=contact, subject=subject, channel=channel, **kwargs)
         receive_message(ticket=ticket, contact=contact, kind="web" if channel != "email" else "email", text=body)

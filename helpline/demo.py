@@ -18,16 +18,25 @@ from helpline.tenancy.models import Account, Department, Membership, User
 
 SLUG = "demo"
 OWNER_EMAIL = "owner@demo.helpline.test"
-DEFAULT_PASSWORD = "helpline-demo"
-AGENTS = [("Ada Lovelace", "ada@demo.helpline.test"), ("Grace Hopper", "grace@demo.helpline.test"),
-          ("Alan Turing", "alan@demo.helpline.test")]  # fmt: skip
+DEFAULT_PASSWORD = "helpline-demo"  # noqa: S105 - the documented demo login
+AGENTS = [
+    ("Ada Lovelace", "ada@demo.helpline.test"),
+    ("Grace Hopper", "grace@demo.helpline.test"),
+    ("Alan Turing", "alan@demo.helpline.test"),
+]
 DEPARTMENTS = ["Support", "Billing", "Sales"]
 CUSTOMERS = [
-    ("Maria Garcia", "maria@example.com"), ("Wei Zhang", "wei@example.org"), ("Olivia Smith", "olivia@example.net"),
-    ("Lukas Müller", "lukas@example.de"), ("Aiko Tanaka", "aiko@example.jp"), ("Noah Johnson", "noah@example.com"),
-    ("Fatima Khan", "fatima@example.com"), ("João Silva", "joao@example.com.br"), ("Emma Dubois", "emma@example.fr"),
+    ("Maria Garcia", "maria@example.com"),
+    ("Wei Zhang", "wei@example.org"),
+    ("Olivia Smith", "olivia@example.net"),
+    ("Lukas Müller", "lukas@example.de"),
+    ("Aiko Tanaka", "aiko@example.jp"),
+    ("Noah Johnson", "noah@example.com"),
+    ("Fatima Khan", "fatima@example.com"),
+    ("João Silva", "joao@example.com.br"),
+    ("Emma Dubois", "emma@example.fr"),
     ("Liam O'Brien", "liam@example.ie"),
-]  # fmt: skip
+]
 TOPICS = [
     ("Cannot log in after password reset", "I reset my password but the login page still says it is wrong."),
     ("Invoice shows the wrong VAT number", "Our VAT number changed last month; the new invoice has the old one."),
@@ -66,8 +75,9 @@ def create_demo() -> DemoResult:
 
 def _build(password: str) -> Account:
     rng = random.Random(42)  # noqa: S311 - demo data only
-    account, owner, _pw = tenancy.create_account(slug=SLUG, name="Demo Company", owner_email=OWNER_EMAIL,
-                                                 owner_name="Olga Owner", password=password)  # fmt: skip
+    account, owner, _pw = tenancy.create_account(
+        slug=SLUG, name="Demo Company", owner_email=OWNER_EMAIL, owner_name="Olga Owner", password=password
+    )
     if _pw is None:  # the owner existed already (e.g. from another account): leave their password alone
         pass
     actor = Actor(user=owner)
@@ -91,12 +101,17 @@ def _build(password: str) -> Account:
         subject, body = TOPICS[i % len(TOPICS)]
         contact = contacts[i % len(contacts)]
         ticket = conv.create_ticket(
-            account=account, contact=contact, subject=subject, channel=CHANNELS[i % len(CHANNELS)],
-            department=departments[i % len(departments)], priority=rng.choice(list(Priority.values)),
+            account=account,
+            contact=contact,
+            subject=subject,
+            channel=CHANNELS[i % len(CHANNELS)],
+            department=departments[i % len(departments)],
+            priority=rng.choice(list(Priority.values)),
             tags=rng.sample(["billing", "bug", "vip", "shipping", "question"], k=rng.randint(0, 2)),
-        )  # fmt: skip
-        conv.receive_message(ticket=ticket, contact=contact, kind=ticket.channel if ticket.channel == "email"
-                             else "web", text=body)  # fmt: skip
+        )
+        conv.receive_message(
+            ticket=ticket, contact=contact, kind=ticket.channel if ticket.channel == "email" else "web", text=body
+        )
         status = statuses[i % len(statuses)]
         agent = agents[i % len(agents)]
         if status != Status.NEW:
@@ -105,8 +120,9 @@ def _build(password: str) -> Account:
             if i % 4 == 0:
                 conv.add_note(ticket=ticket, author=agent, text="Checked the logs; nothing unusual.")
             if status == Status.OPEN:
-                conv.receive_message(ticket=ticket, contact=contact, kind="web",
-                                     text="Thanks, but it still does not work for me.")  # fmt: skip
+                conv.receive_message(
+                    ticket=ticket, contact=contact, kind="web", text="Thanks, but it still does not work for me."
+                )
             elif status != Status.ANSWERED:
                 conv.change_status(ticket=ticket, status=status, actor=actor)
     return account

@@ -19,8 +19,9 @@ class _QuietConsumer:
             def _set_signal_handlers(self):
                 pass
 
-        self.consumer = EmbeddedConsumer(HUEY, workers=workers, worker_type="thread", periodic=True,
-                                         check_worker_health=False)  # fmt: skip
+        self.consumer = EmbeddedConsumer(
+            HUEY, workers=workers, worker_type="thread", periodic=True, check_worker_health=False
+        )
 
     def start(self):
         self.consumer.start()
@@ -49,9 +50,14 @@ def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
         consumer.start()
     print(f"Helpline ({settings.SHAPE}) on http://{host}:{port}/", file=sys.stderr, flush=True)
     config = uvicorn.Config(
-        "helpline.config.asgi:application", host=host, port=port, log_level="warning", lifespan="off",
-        ws="websockets-sansio", proxy_headers=True,
-    )  # fmt: skip
+        "helpline.config.asgi:application",
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="websockets-sansio",
+        proxy_headers=True,
+    )
     try:
         uvicorn.Server(config).run()
     finally:
@@ -64,6 +70,9 @@ def run_worker(*, workers: int, scheduler: bool) -> None:
     from huey.contrib.djhuey import HUEY
 
     _load_tasks()
-    print(f"Helpline worker with {workers} threads{' and the scheduler' if scheduler else ''}", file=sys.stderr,
-          flush=True)  # fmt: skip
+    print(
+        f"Helpline worker with {workers} threads{' and the scheduler' if scheduler else ''}",
+        file=sys.stderr,
+        flush=True,
+    )
     Consumer(HUEY, workers=workers, worker_type="thread", periodic=scheduler).run()

@@ -48,12 +48,8 @@ class Ticket(TenantModel):
         indexes = [
             models.Index(fields=["account", "-last_activity_at", "-id"], name="ticket_inbox"),
             models.Index(fields=["account", "status", "-last_activity_at", "-id"], name="ticket_inbox_status"),
-            models.Index(
-                fields=["account", "assignee", "-last_activity_at", "-id"], name="ticket_inbox_assignee"
-            ),
-            models.Index(
-                fields=["account", "department", "-last_activity_at", "-id"], name="ticket_inbox_department"
-            ),
+            models.Index(fields=["account", "assignee", "-last_activity_at", "-id"], name="ticket_inbox_assignee"),
+            models.Index(fields=["account", "department", "-last_activity_at", "-id"], name="ticket_inbox_department"),
             models.Index(fields=["account", "channel", "-last_activity_at", "-id"], name="ticket_inbox_channel"),
         ]
 
@@ -132,9 +128,7 @@ class CustomField(TenantModel):
     choices = models.JSONField(default=list, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["account", "applies_to", "key"], name="custom_field_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["account", "applies_to", "key"], name="custom_field_unique_key")]
 
     def __str__(self):
         return self.label

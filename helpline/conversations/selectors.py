@@ -115,9 +115,7 @@ def get_thread(ticket: Ticket, *, include_internal: bool = True) -> list[Message
     qs = Message.objects.filter(ticket=ticket).select_related("author_user", "author_contact")
     if not include_internal:
         qs = qs.exclude(direction="internal")
-    return list(
-        qs.prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))).order_by("id")
-    )
+    return list(qs.prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))).order_by("id"))
 
 
 def ticket_detail(ticket_queryset):

@@ -18,7 +18,13 @@ class Status(models.TextChoices):
 
 # Statuses an agent may set by hand; chatting and calling follow live sessions.
 SETTABLE_STATUSES = [
-    Status.NEW, Status.OPEN, Status.ANSWERED, Status.POSTPONED, Status.RESOLVED, Status.SPAM, Status.DELETED
+    Status.NEW,
+    Status.OPEN,
+    Status.ANSWERED,
+    Status.POSTPONED,
+    Status.RESOLVED,
+    Status.SPAM,
+    Status.DELETED,
 ]
 # Tickets that wait on the team.
 WAITING_STATUSES = [Status.NEW, Status.OPEN]

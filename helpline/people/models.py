@@ -58,9 +58,7 @@ class ContactIdentity(TenantModel):
     value = models.CharField(max_length=320)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["account", "kind", "value"], name="identity_unique_per_account")
-        ]
+        constraints = [models.UniqueConstraint(fields=["account", "kind", "value"], name="identity_unique_per_account")]
 
 
 class ContactGroup(TenantModel):

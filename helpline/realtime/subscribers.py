@@ -16,11 +16,7 @@ log = logging.getLogger(__name__)
 def push_to_agents(event: TicketEvent) -> None:
     from helpline.conversations.models import Ticket
 
-    row = (
-        Ticket.objects.filter(pk=event.ticket_id)
-        .values("public_id", "status", "account__public_id")
-        .first()
-    )
+    row = Ticket.objects.filter(pk=event.ticket_id).values("public_id", "status", "account__public_id").first()
     if row is None:
         return
     payload = {

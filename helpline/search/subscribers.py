@@ -1,6 +1,6 @@
 """Keep the full-text index in step with tickets and contacts."""
 
-from helpline.events.types import ContactCreated, ContactChanged, TicketEvent
+from helpline.events.types import ContactChanged, ContactCreated, TicketEvent
 
 
 def reindex_ticket(event: TicketEvent) -> None:

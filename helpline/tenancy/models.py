@@ -53,9 +53,7 @@ class Account(models.Model):
     public_id = PublicIdField()
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    plan = models.CharField(
-        _("plan"), max_length=20, choices=list(plans.PLAN_LABELS.items()), default=plans.ENTERPRISE
-    )
+    plan = models.CharField(_("plan"), max_length=20, choices=list(plans.PLAN_LABELS.items()), default=plans.ENTERPRISE)
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     locale = models.CharField(_("language"), max_length=10, default="en")
@@ -126,9 +124,7 @@ class DepartmentMember(TenantModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["department", "user"], name="department_member_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["department", "user"], name="department_member_unique")]
 
 
 class Brand(TenantModel):
@@ -141,9 +137,7 @@ class Brand(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["account"], condition=models.Q(is_default=True), name="brand_one_default"
-            )
+            models.UniqueConstraint(fields=["account"], condition=models.Q(is_default=True), name="brand_one_default")
         ]
 
     def __str__(self):

@@ -7,9 +7,9 @@ from helpline.tenancy.models import Department, Membership, User
 
 def memberships_of(user) -> list[Membership]:
     return list(
-        Membership.objects.filter(user=user, is_active=True).select_related("account", "custom_role").order_by(
-            "account__name"
-        )
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("account", "custom_role")
+        .order_by("account__name")
     )
 
 
@@ -28,9 +28,7 @@ def list_agents(account) -> list[User]:
 
 
 def get_agent(account, public_id: str) -> User | None:
-    return User.objects.filter(
-        public_id=public_id, memberships__account=account, memberships__is_active=True
-    ).first()
+    return User.objects.filter(public_id=public_id, memberships__account=account, memberships__is_active=True).first()
 
 
 def list_departments(account) -> list[Department]:

@@ -11,8 +11,13 @@ HELPLINE = str(Path(sys.executable).with_name("helpline"))
 
 
 def run(args, data_dir, **env):
-    full_env = {**os.environ, "HELPLINE_DATA_DIR": str(data_dir), "HELPLINE_DATABASE_URL": "",
-                "HELPLINE_REDIS_URL": "", **env}  # fmt: skip
+    full_env = {
+        **os.environ,
+        "HELPLINE_DATA_DIR": str(data_dir),
+        "HELPLINE_DATABASE_URL": "",
+        "HELPLINE_REDIS_URL": "",
+        **env,
+    }
     return subprocess.run([HELPLINE, *args], capture_output=True, text=True, env=full_env, timeout=120)
 
 
@@ -24,8 +29,10 @@ def data_dir(tmp_path_factory):
 
 
 def test_account_and_apikey_create(data_dir):
-    created = run(["account", "create", "--slug", "shop", "--name", "Shop", "--owner-email", "o@shop.test",
-                   "--plan", "small"], data_dir)  # fmt: skip
+    created = run(
+        ["account", "create", "--slug", "shop", "--name", "Shop", "--owner-email", "o@shop.test", "--plan", "small"],
+        data_dir,
+    )
     assert created.returncode == 0, created.stderr
     lines = created.stdout.strip().splitlines()
     assert lines[0] == "Account shop created; owner o@shop.test"
@@ -46,9 +53,16 @@ def test_demo_is_idempotent(data_dir):
     assert first.returncode == second.returncode == 0
     assert first.stdout == second.stdout
     assert "Owner login:  owner@demo.helpline.test" in first.stdout
-    count = run(["manage", "shell", "--no-imports", "-c",
-                 "from helpline.conversations.models import Ticket; print(Ticket.objects.filter(account__slug='demo').count())"],
-                data_dir)  # fmt: skip
+    count = run(
+        [
+            "manage",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from helpline.conversations.models import Ticket as T; print(T.objects.filter(account__slug='demo').count())",  # noqa: E501
+        ],
+        data_dir,
+    )
     assert count.stdout.strip() == "50"
 
 
@@ -56,12 +70,14 @@ def test_demo_is_idempotent(data_dir):
     ("env", "expected"),
     [
         ({"HELPLINE_DATABASE_URL": "mysql://x/y"}, "helpline: HELPLINE_DATABASE_URL scheme 'mysql' is not supported"),
-        ({"HELPLINE_DATABASE_URL": "postgres://postgres@127.0.0.1:1/nope"},
-         "helpline: cannot connect to the database at 127.0.0.1:1/nope: "),
+        (
+            {"HELPLINE_DATABASE_URL": "postgres://postgres@127.0.0.1:1/nope"},
+            "helpline: cannot connect to the database at 127.0.0.1:1/nope: ",
+        ),
         ({"HELPLINE_REDIS_URL": "redis://127.0.0.1:1/0"}, "helpline: cannot reach Redis at redis://127.0.0.1:1/0: "),
         ({"HELPLINE_REDIS_URL": "http://x"}, "helpline: HELPLINE_REDIS_URL 'http://x' must start with redis://"),
     ],
-)  # fmt: skip
+)
 def test_bad_service_urls_fail_with_one_line(tmp_path, env, expected):
     result = run(["serve", "--port", "1"], tmp_path, **env)
     assert result.returncode == 2

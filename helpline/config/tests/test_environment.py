@@ -13,8 +13,13 @@ def test_sqlite_default_is_wal(tmp_path):
 def test_postgres_url(tmp_path):
     config = database("postgres://u:p%40ss@db.example:6543/helpline", tmp_path)
     assert config.vendor == "postgresql"
-    assert (config.django["USER"], config.django["PASSWORD"], config.django["HOST"], config.django["PORT"],
-            config.django["NAME"]) == ("u", "p@ss", "db.example", "6543", "helpline")  # fmt: skip
+    assert (
+        config.django["USER"],
+        config.django["PASSWORD"],
+        config.django["HOST"],
+        config.django["PORT"],
+        config.django["NAME"],
+    ) == ("u", "p@ss", "db.example", "6543", "helpline")
 
 
 @pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host", "sqlite://"])

@@ -61,20 +61,39 @@ def receive_message(
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     body_html, body_text = body_from(text=text, html_body=html_body)
     message = _new_message(
-        ticket, kind=kind, direction=Direction.INBOUND, body_html=body_html, body_text=body_text,
-        author_contact=contact, external_id=external_id[:255],
-    )  # fmt: skip
+        ticket,
+        kind=kind,
+        direction=Direction.INBOUND,
+        body_html=body_html,
+        body_text=body_text,
+        author_contact=contact,
+        external_id=external_id[:255],
+    )
     previous = ticket.status
     reopened = previous in REOPENED_BY_CUSTOMER
     _touch(ticket, status=Status.OPEN if reopened else None)
-    audit.record(account=ticket.account, actor=actor, action=ev.MessageReceived.name, subject=ticket,
-                 data={"message": message.public_id, "kind": kind})  # fmt: skip
-    publish_on_commit(ev.MessageReceived(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                         ticket_id=ticket.pk, message_id=message.pk))  # fmt: skip
+    audit.record(
+        account=ticket.account,
+        actor=actor,
+        action=ev.MessageReceived.name,
+        subject=ticket,
+        data={"message": message.public_id, "kind": kind},
+    )
+    publish_on_commit(
+        ev.MessageReceived(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, message_id=message.pk
+        )
+    )
     if reopened:
-        publish_on_commit(ev.TicketStatusChanged(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                                 ticket_id=ticket.pk, from_status=previous,
-                                                 to_status=Status.OPEN))  # fmt: skip
+        publish_on_commit(
+            ev.TicketStatusChanged(
+                account_id=ticket.account_id,
+                actor_user_id=actor.user_id,
+                ticket_id=ticket.pk,
+                from_status=previous,
+                to_status=Status.OPEN,
+            )
+        )
     return message
 
 
@@ -86,20 +105,39 @@ def send_reply(*, ticket: Ticket, author, text: str = "", html_body: str = "", a
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     body_html, body_text = body_from(text=text, html_body=html_body)
     message = _new_message(
-        ticket, kind=_reply_kind(ticket.channel), direction=Direction.OUTBOUND, body_html=body_html,
-        body_text=body_text, author_user=author, delivery_status=Delivery.QUEUED,
-    )  # fmt: skip
+        ticket,
+        kind=_reply_kind(ticket.channel),
+        direction=Direction.OUTBOUND,
+        body_html=body_html,
+        body_text=body_text,
+        author_user=author,
+        delivery_status=Delivery.QUEUED,
+    )
     previous = ticket.status
     live = previous in (Status.CHATTING, Status.CALLING)
     _touch(ticket, status=None if live else Status.ANSWERED, first_response=ticket.first_response_at is None)
-    audit.record(account=ticket.account, actor=actor, action=ev.ReplyQueued.name, subject=ticket,
-                 data={"message": message.public_id})  # fmt: skip
-    publish_on_commit(ev.ReplyQueued(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                     ticket_id=ticket.pk, message_id=message.pk))  # fmt: skip
+    audit.record(
+        account=ticket.account,
+        actor=actor,
+        action=ev.ReplyQueued.name,
+        subject=ticket,
+        data={"message": message.public_id},
+    )
+    publish_on_commit(
+        ev.ReplyQueued(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, message_id=message.pk
+        )
+    )
     if not live and previous != Status.ANSWERED:
-        publish_on_commit(ev.TicketStatusChanged(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                                 ticket_id=ticket.pk, from_status=previous,
-                                                 to_status=Status.ANSWERED))  # fmt: skip
+        publish_on_commit(
+            ev.TicketStatusChanged(
+                account_id=ticket.account_id,
+                actor_user_id=actor.user_id,
+                ticket_id=ticket.pk,
+                from_status=previous,
+                to_status=Status.ANSWERED,
+            )
+        )
     return message
 
 
@@ -116,13 +154,27 @@ def add_note(*, ticket: Ticket, author, text: str = "", html_body: str = "", act
     actor = actor or Actor(user=author)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     body_html, body_text = body_from(text=text, html_body=html_body)
-    message = _new_message(ticket, kind=MessageKind.NOTE, direction=Direction.INTERNAL, body_html=body_html,
-                           body_text=body_text, author_user=author)  # fmt: skip
+    message = _new_message(
+        ticket,
+        kind=MessageKind.NOTE,
+        direction=Direction.INTERNAL,
+        body_html=body_html,
+        body_text=body_text,
+        author_user=author,
+    )
     _touch(ticket)
-    audit.record(account=ticket.account, actor=actor, action=ev.NoteAdded.name, subject=ticket,
-                 data={"message": message.public_id})  # fmt: skip
-    publish_on_commit(ev.NoteAdded(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                   ticket_id=ticket.pk, message_id=message.pk))  # fmt: skip
+    audit.record(
+        account=ticket.account,
+        actor=actor,
+        action=ev.NoteAdded.name,
+        subject=ticket,
+        data={"message": message.public_id},
+    )
+    publish_on_commit(
+        ev.NoteAdded(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, message_id=message.pk
+        )
+    )
     return message
 
 
@@ -140,6 +192,9 @@ def record_delivery(*, message: Message, status: str, error: str = "", external_
         message.external_id = external_id[:255]
         fields.append("external_id")
     message.save(update_fields=fields)
-    publish_on_commit(ev.MessageDeliveryChanged(account_id=message.account_id, ticket_id=message.ticket_id,
-                                                message_id=message.pk, delivery_status=status))  # fmt: skip
+    publish_on_commit(
+        ev.MessageDeliveryChanged(
+            account_id=message.account_id, ticket_id=message.ticket_id, message_id=message.pk, delivery_status=status
+        )
+    )
     return message

@@ -57,9 +57,12 @@ def create_ticket(
     if tags:
         _add_tags(ticket, tags)
     audit.record(
-        account=account, actor=actor, action=ev.TicketCreated.name, subject=ticket,
+        account=account,
+        actor=actor,
+        action=ev.TicketCreated.name,
+        subject=ticket,
         data={"channel": channel, "subject": subject},
-    )  # fmt: skip
+    )
     publish_on_commit(
         ev.TicketCreated(account_id=account.pk, actor_user_id=actor.user_id, ticket_id=ticket.pk, channel=channel)
     )
@@ -82,15 +85,21 @@ def change_status(*, ticket: Ticket, status: str, actor: Actor = SYSTEM, allow_l
     ticket.save(update_fields=["status", "resolved_at", "last_activity_at", "updated_at"])
     TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
     audit.record(
-        account=ticket.account, actor=actor, action=ev.TicketStatusChanged.name, subject=ticket,
+        account=ticket.account,
+        actor=actor,
+        action=ev.TicketStatusChanged.name,
+        subject=ticket,
         data={"from": previous, "to": status},
-    )  # fmt: skip
+    )
     publish_on_commit(
         ev.TicketStatusChanged(
-            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
-            from_status=previous, to_status=status,
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            from_status=previous,
+            to_status=status,
         )
-    )  # fmt: skip
+    )
     return ticket
 
 
@@ -105,15 +114,21 @@ def change_priority(*, ticket: Ticket, priority: int, actor: Actor = SYSTEM) -> 
     ticket.priority = priority
     ticket.save(update_fields=["priority", "updated_at"])
     audit.record(
-        account=ticket.account, actor=actor, action=ev.TicketPriorityChanged.name, subject=ticket,
+        account=ticket.account,
+        actor=actor,
+        action=ev.TicketPriorityChanged.name,
+        subject=ticket,
         data={"from": previous, "to": priority},
-    )  # fmt: skip
+    )
     publish_on_commit(
         ev.TicketPriorityChanged(
-            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
-            from_priority=previous, to_priority=priority,
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            from_priority=previous,
+            to_priority=priority,
         )
-    )  # fmt: skip
+    )
     return ticket
 
 
@@ -130,15 +145,21 @@ def assign_ticket(*, ticket: Ticket, assignee, actor: Actor = SYSTEM) -> Ticket:
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
     audit.record(
-        account=ticket.account, actor=actor, action=ev.TicketAssigned.name, subject=ticket,
+        account=ticket.account,
+        actor=actor,
+        action=ev.TicketAssigned.name,
+        subject=ticket,
         data={"from": previous, "to": new},
-    )  # fmt: skip
+    )
     publish_on_commit(
         ev.TicketAssigned(
-            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
-            from_user_id=previous, to_user_id=new,
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            from_user_id=previous,
+            to_user_id=new,
         )
-    )  # fmt: skip
+    )
     return ticket
 
 
@@ -154,15 +175,21 @@ def transfer_ticket(*, ticket: Ticket, department, assignee=None, actor: Actor =
         ticket.department = department
         ticket.save(update_fields=["department", "updated_at"])
         audit.record(
-            account=ticket.account, actor=actor, action=ev.TicketTransferred.name, subject=ticket,
+            account=ticket.account,
+            actor=actor,
+            action=ev.TicketTransferred.name,
+            subject=ticket,
             data={"from": previous, "to": new},
-        )  # fmt: skip
+        )
         publish_on_commit(
             ev.TicketTransferred(
-                account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk,
-                from_department_id=previous, to_department_id=new,
+                account_id=ticket.account_id,
+                actor_user_id=actor.user_id,
+                ticket_id=ticket.pk,
+                from_department_id=previous,
+                to_department_id=new,
             )
-        )  # fmt: skip
+        )
     if assignee is not None:
         ticket = assign_ticket(ticket=ticket, assignee=assignee, actor=actor)
     return ticket
@@ -193,9 +220,11 @@ def _add_tags(ticket: Ticket, names: list[str]) -> list[str]:
     present = set(TicketTag.objects.filter(ticket=ticket).values_list("tag_id", flat=True))
     new = [t for t in tags if t.pk not in present]
     TicketTag.objects.bulk_create(
-        [TicketTag(account_id=ticket.account_id, ticket=ticket, tag=t, last_activity_at=ticket.last_activity_at)
-         for t in new]
-    )  # fmt: skip
+        [
+            TicketTag(account_id=ticket.account_id, ticket=ticket, tag=t, last_activity_at=ticket.last_activity_at)
+            for t in new
+        ]
+    )
     return [t.name for t in new]
 
 
@@ -205,10 +234,14 @@ def tag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> li
     added = _add_tags(ticket, names)
     if added:
         ticket.save(update_fields=["updated_at"])
-        audit.record(account=ticket.account, actor=actor, action=ev.TicketTagged.name, subject=ticket,
-                     data={"tags": added})  # fmt: skip
-        publish_on_commit(ev.TicketTagged(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                          ticket_id=ticket.pk, tags=tuple(added)))  # fmt: skip
+        audit.record(
+            account=ticket.account, actor=actor, action=ev.TicketTagged.name, subject=ticket, data={"tags": added}
+        )
+        publish_on_commit(
+            ev.TicketTagged(
+                account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, tags=tuple(added)
+            )
+        )
     return added
 
 
@@ -216,16 +249,23 @@ def tag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> li
 def untag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> list[str]:
     ticket = _locked(ticket)
     wanted = {n.strip().lower() for n in names if n and n.strip()}
-    links = [link for link in TicketTag.objects.filter(ticket=ticket).select_related("tag")
-             if link.tag.name.lower() in wanted]  # fmt: skip
+    links = [
+        link
+        for link in TicketTag.objects.filter(ticket=ticket).select_related("tag")
+        if link.tag.name.lower() in wanted
+    ]
     removed = [link.tag.name for link in links]
     if removed:
         TicketTag.objects.filter(pk__in=[link.pk for link in links]).delete()
         ticket.save(update_fields=["updated_at"])
-        audit.record(account=ticket.account, actor=actor, action=ev.TicketUntagged.name, subject=ticket,
-                     data={"tags": removed})  # fmt: skip
-        publish_on_commit(ev.TicketUntagged(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                            ticket_id=ticket.pk, tags=tuple(removed)))  # fmt: skip
+        audit.record(
+            account=ticket.account, actor=actor, action=ev.TicketUntagged.name, subject=ticket, data={"tags": removed}
+        )
+        publish_on_commit(
+            ev.TicketUntagged(
+                account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, tags=tuple(removed)
+            )
+        )
     return removed
 
 
@@ -272,8 +312,16 @@ def set_custom_field(*, ticket: Ticket, field: CustomField, value, actor: Actor 
     row, _created = CustomFieldValue.objects.update_or_create(
         account_id=ticket.account_id, field=field, ticket=ticket, defaults={"value": coerced}
     )
-    audit.record(account=ticket.account, actor=actor, action=ev.CustomFieldSet.name, subject=ticket,
-                 data={"field": field.key, "value": coerced})  # fmt: skip
-    publish_on_commit(ev.CustomFieldSet(account_id=ticket.account_id, actor_user_id=actor.user_id,
-                                        ticket_id=ticket.pk, field_key=field.key))  # fmt: skip
+    audit.record(
+        account=ticket.account,
+        actor=actor,
+        action=ev.CustomFieldSet.name,
+        subject=ticket,
+        data={"field": field.key, "value": coerced},
+    )
+    publish_on_commit(
+        ev.CustomFieldSet(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, field_key=field.key
+        )
+    )
     return row

@@ -6,176 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0001_initial'),
-        ('people', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("conversations", "0001_initial"),
+        ("people", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="attachment",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='customfield',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="customfield",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='customfieldvalue',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="customfieldvalue",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='customfieldvalue',
-            name='contact',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='field_values', to='people.contact'),
+            model_name="customfieldvalue",
+            name="contact",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="field_values",
+                to="people.contact",
+            ),
         ),
         migrations.AddField(
-            model_name='customfieldvalue',
-            name='field',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conversations.customfield'),
+            model_name="customfieldvalue",
+            name="field",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="conversations.customfield"),
         ),
         migrations.AddField(
-            model_name='message',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="message",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='message',
-            name='author_contact',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='people.contact'),
+            model_name="message",
+            name="author_contact",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="people.contact"
+            ),
         ),
         migrations.AddField(
-            model_name='message',
-            name='author_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="message",
+            name="author_user",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='message',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='conversations.message'),
+            model_name="attachment",
+            name="message",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="conversations.message"
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="tag",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="ticket",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="ticket",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='brand',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='tenancy.brand'),
+            model_name="ticket",
+            name="brand",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="tenancy.brand"
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='contact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='people.contact'),
+            model_name="ticket",
+            name="contact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="tickets", to="people.contact"
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='tenancy.department'),
+            model_name="ticket",
+            name="department",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="tenancy.department"
+            ),
         ),
         migrations.AddField(
-            model_name='message',
-            name='ticket',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='conversations.ticket'),
+            model_name="message",
+            name="ticket",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="conversations.ticket"
+            ),
         ),
         migrations.AddField(
-            model_name='customfieldvalue',
-            name='ticket',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='field_values', to='conversations.ticket'),
+            model_name="customfieldvalue",
+            name="ticket",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="field_values",
+                to="conversations.ticket",
+            ),
         ),
         migrations.AddField(
-            model_name='tickettag',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="tickettag",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='tickettag',
-            name='tag',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conversations.tag'),
+            model_name="tickettag",
+            name="tag",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="conversations.tag"),
         ),
         migrations.AddField(
-            model_name='tickettag',
-            name='ticket',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='conversations.ticket'),
+            model_name="tickettag",
+            name="ticket",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="conversations.ticket"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='tags',
-            field=models.ManyToManyField(related_name='tickets', through='conversations.TicketTag', to='conversations.tag'),
+            model_name="ticket",
+            name="tags",
+            field=models.ManyToManyField(
+                related_name="tickets", through="conversations.TicketTag", to="conversations.tag"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customfield',
-            constraint=models.UniqueConstraint(fields=('account', 'applies_to', 'key'), name='custom_field_unique_key'),
+            model_name="customfield",
+            constraint=models.UniqueConstraint(fields=("account", "applies_to", "key"), name="custom_field_unique_key"),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('account', 'name'), name='tag_unique_name'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(fields=("account", "name"), name="tag_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['ticket', 'id'], name='message_thread'),
+            model_name="message",
+            index=models.Index(fields=["ticket", "id"], name="message_thread"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['account', 'external_id'], name='message_external_id'),
+            model_name="message",
+            index=models.Index(fields=["account", "external_id"], name="message_external_id"),
         ),
         migrations.AddConstraint(
-            model_name='customfieldvalue',
-            constraint=models.UniqueConstraint(fields=('field', 'ticket'), name='field_value_unique_ticket'),
+            model_name="customfieldvalue",
+            constraint=models.UniqueConstraint(fields=("field", "ticket"), name="field_value_unique_ticket"),
         ),
         migrations.AddConstraint(
-            model_name='customfieldvalue',
-            constraint=models.UniqueConstraint(fields=('field', 'contact'), name='field_value_unique_contact'),
+            model_name="customfieldvalue",
+            constraint=models.UniqueConstraint(fields=("field", "contact"), name="field_value_unique_contact"),
         ),
         migrations.AddIndex(
-            model_name='tickettag',
-            index=models.Index(fields=['tag', '-last_activity_at', '-ticket'], name='ticket_tag_inbox'),
+            model_name="tickettag",
+            index=models.Index(fields=["tag", "-last_activity_at", "-ticket"], name="ticket_tag_inbox"),
         ),
         migrations.AddConstraint(
-            model_name='tickettag',
-            constraint=models.UniqueConstraint(fields=('ticket', 'tag'), name='ticket_tag_unique'),
+            model_name="tickettag",
+            constraint=models.UniqueConstraint(fields=("ticket", "tag"), name="ticket_tag_unique"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', '-last_activity_at', '-id'], name='ticket_inbox'),
+            model_name="ticket",
+            index=models.Index(fields=["account", "-last_activity_at", "-id"], name="ticket_inbox"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', 'status', '-last_activity_at', '-id'], name='ticket_inbox_status'),
+            model_name="ticket",
+            index=models.Index(fields=["account", "status", "-last_activity_at", "-id"], name="ticket_inbox_status"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', 'assignee', '-last_activity_at', '-id'], name='ticket_inbox_assignee'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["account", "assignee", "-last_activity_at", "-id"], name="ticket_inbox_assignee"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', 'department', '-last_activity_at', '-id'], name='ticket_inbox_department'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["account", "department", "-last_activity_at", "-id"], name="ticket_inbox_department"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', 'channel', '-last_activity_at', '-id'], name='ticket_inbox_channel'),
+            model_name="ticket",
+            index=models.Index(fields=["account", "channel", "-last_activity_at", "-id"], name="ticket_inbox_channel"),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('account', 'code'), name='ticket_unique_code'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(fields=("account", "code"), name="ticket_unique_code"),
         ),
     ]

@@ -44,10 +44,11 @@ def test_note_is_internal_and_does_not_change_status(ticket, agent):
 
 def test_html_is_sanitised(ticket, agent):
     reply = actions.send_reply(
-        ticket=ticket, author=agent,
+        ticket=ticket,
+        author=agent,
         html_body='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:alert(1)">link</a>'
-                  '<img src="https://t.example/p.gif"></p>',
-    )  # fmt: skip
+        '<img src="https://t.example/p.gif"></p>',
+    )
     assert "script" not in reply.body_html
     assert "onclick" not in reply.body_html
     assert "javascript:" not in reply.body_html
@@ -75,8 +76,9 @@ def test_attachment_is_stored_with_hash(ticket, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     message = ticket.messages.get()
-    attachment = actions.store_attachment(message=message, name="../../etc/passwd", content=b"hello",
-                                          content_type="text/plain")  # fmt: skip
+    attachment = actions.store_attachment(
+        message=message, name="../../etc/passwd", content=b"hello", content_type="text/plain"
+    )
     assert attachment.name == "passwd"
     assert attachment.size == 5
     assert attachment.sha256 == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"

@@ -94,8 +94,9 @@ def test_tag_untag_and_set_tags(ticket):
 def test_custom_field_values_are_validated(account, ticket):
     from helpline.conversations.models import CustomField
 
-    size = CustomField.objects.create(account=account, key="size", label="Size", kind="dropdown",
-                                      applies_to="ticket", choices=["S", "M"])  # fmt: skip
+    size = CustomField.objects.create(
+        account=account, key="size", label="Size", kind="dropdown", applies_to="ticket", choices=["S", "M"]
+    )
     count = CustomField.objects.create(account=account, key="n", label="Units", kind="number", applies_to="ticket")
     assert actions.set_custom_field(ticket=ticket, field=size, value="M").value == "M"
     assert actions.set_custom_field(ticket=ticket, field=count, value="3").value == 3.0

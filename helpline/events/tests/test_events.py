@@ -23,9 +23,14 @@ def test_events_are_published_only_after_commit(ticket, agent, monkeypatch, djan
     for callback in callbacks:
         callback()
     assert seen == [
-        ev.TicketAssigned(account_id=ticket.account_id, actor_user_id=None, ticket_id=ticket.pk,
-                          from_user_id=None, to_user_id=agent.pk)
-    ]  # fmt: skip
+        ev.TicketAssigned(
+            account_id=ticket.account_id,
+            actor_user_id=None,
+            ticket_id=ticket.pk,
+            from_user_id=None,
+            to_user_id=agent.pk,
+        )
+    ]
 
 
 def test_each_action_publishes_its_typed_event(ticket, agent, monkeypatch, django_capture_on_commit_callbacks):
@@ -39,9 +44,15 @@ def test_each_action_publishes_its_typed_event(ticket, agent, monkeypatch, djang
         actions.tag_ticket(ticket=ticket, names=["a"])
         actions.untag_ticket(ticket=ticket, names=["a"])
     assert seen == [
-        "note.added", "reply.queued", "ticket.status_changed", "message.received", "ticket.status_changed",
-        "ticket.priority_changed", "ticket.tagged", "ticket.untagged",
-    ]  # fmt: skip
+        "note.added",
+        "reply.queued",
+        "ticket.status_changed",
+        "message.received",
+        "ticket.status_changed",
+        "ticket.priority_changed",
+        "ticket.tagged",
+        "ticket.untagged",
+    ]
 
 
 def test_a_failing_subscriber_does_not_stop_the_others(monkeypatch):
@@ -58,8 +69,13 @@ def test_a_failing_subscriber_does_not_stop_the_others(monkeypatch):
 
 def test_event_as_dict_carries_its_name():
     event = ev.TicketTagged(account_id=1, ticket_id=2, tags=("x",))
-    assert event.as_dict() == {"event": "ticket.tagged", "account_id": 1, "actor_user_id": None, "ticket_id": 2,
-                               "tags": ("x",)}  # fmt: skip
+    assert event.as_dict() == {
+        "event": "ticket.tagged",
+        "account_id": 1,
+        "actor_user_id": None,
+        "ticket_id": 2,
+        "tags": ("x",),
+    }
 
 
 @pytest.mark.parametrize("event_type", ev.ALL_EVENTS)

@@ -32,9 +32,7 @@ def find_or_create_contact(
 ) -> tuple[Contact, bool]:
     """The contact owning this identity in this account; created (with the identity) when new."""
     value = _normalise(kind, value)
-    identity = (
-        ContactIdentity.objects.select_related("contact").filter(account=account, kind=kind, value=value).first()
-    )
+    identity = ContactIdentity.objects.select_related("contact").filter(account=account, kind=kind, value=value).first()
     if identity:
         return identity.contact, False
     try:

@@ -5,64 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("people", "0001_initial"),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='company',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="company",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="contact",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='company',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='people.company'),
+            model_name="contact",
+            name="company",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="people.company"
+            ),
         ),
         migrations.AddField(
-            model_name='contactgroup',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="contactgroup",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='contactgroup',
-            name='contacts',
-            field=models.ManyToManyField(blank=True, related_name='groups', to='people.contact'),
+            model_name="contactgroup",
+            name="contacts",
+            field=models.ManyToManyField(blank=True, related_name="groups", to="people.contact"),
         ),
         migrations.AddField(
-            model_name='contactidentity',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.account'),
+            model_name="contactidentity",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.account"
+            ),
         ),
         migrations.AddField(
-            model_name='contactidentity',
-            name='contact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identities', to='people.contact'),
+            model_name="contactidentity",
+            name="contact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="identities", to="people.contact"
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['account', 'name'], name='company_name'),
+            model_name="company",
+            index=models.Index(fields=["account", "name"], name="company_name"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['account', '-id'], name='contact_recent'),
+            model_name="contact",
+            index=models.Index(fields=["account", "-id"], name="contact_recent"),
         ),
         migrations.AddConstraint(
-            model_name='contactgroup',
-            constraint=models.UniqueConstraint(fields=('account', 'name'), name='contact_group_unique_name'),
+            model_name="contactgroup",
+            constraint=models.UniqueConstraint(fields=("account", "name"), name="contact_group_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='contactidentity',
-            constraint=models.UniqueConstraint(fields=('account', 'kind', 'value'), name='identity_unique_per_account'),
+            model_name="contactidentity",
+            constraint=models.UniqueConstraint(fields=("account", "kind", "value"), name="identity_unique_per_account"),
         ),
     ]

@@ -86,7 +86,9 @@ def test_foreign_origin_is_refused(client, account, agent):
 
     async def scenario():
         communicator = WebsocketCommunicator(
-            application, "/ws/agent/", headers=[(b"origin", b"http://evil.example"), (b"host", b"testserver"), (b"cookie", cookie)],
+            application,
+            "/ws/agent/",
+            headers=[(b"origin", b"http://evil.example"), (b"host", b"testserver"), (b"cookie", cookie)],
         )
         connected, _code = await communicator.connect(timeout=5)
         assert connected is False

@@ -32,8 +32,9 @@ def create_api_key(*, account, name: str, actor: Actor = SYSTEM) -> tuple[ApiKey
     ensure_within_limit(account, "api_keys")
     prefix = secrets.token_hex(5)
     raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey.objects.create(account=account, name=name[:100], prefix=prefix, key_hash=_digest(raw),
-                                created_by=actor.user)  # fmt: skip
+    key = ApiKey.objects.create(
+        account=account, name=name[:100], prefix=prefix, key_hash=_digest(raw), created_by=actor.user
+    )
     audit.record(account=account, actor=actor, action="api_key.created", subject=key, data={"name": key.name})
     return key, raw
 

@@ -39,20 +39,18 @@ def create_account(
     """Returns (account, owner, one-time password or None when the owner already had a login)."""
     if plan not in plans.PLAN_LIMITS:
         raise DomainError(_("Unknown plan %(plan)s.") % {"plan": plan})
-    account = Account.objects.create(slug=_check_slug(slug), name=name.strip() or slug, plan=plan,
-                                     timezone=timezone)  # fmt: skip
+    account = Account.objects.create(slug=_check_slug(slug), name=name.strip() or slug, plan=plan, timezone=timezone)
     owner = User.objects.filter(email=owner_email.strip().lower()).first()
     issued_password = None
     if owner is None:
         issued_password = password or secrets.token_urlsafe(12)
-        owner = User.objects.create_user(
-            owner_email, issued_password, name=owner_name or owner_email.split("@")[0]
-        )
+        owner = User.objects.create_user(owner_email, issued_password, name=owner_name or owner_email.split("@")[0])
     Membership.objects.create(account=account, user=owner, role=Membership.OWNER)
     Brand.objects.create(account=account, name=account.name, is_default=True)
     Department.objects.create(account=account, name=_("Support"))
-    audit.record(account=account, actor=Actor(user=owner), action="account.created", subject=account,
-                 data={"plan": plan})  # fmt: skip
+    audit.record(
+        account=account, actor=Actor(user=owner), action="account.created", subject=account, data={"plan": plan}
+    )
     return account, owner, issued_password
 
 
@@ -69,6 +67,11 @@ def update_account(*, account: Account, actor: Actor = SYSTEM, **changes) -> Acc
     for key, value in changes.items():
         setattr(account, key, value)
     account.save()
-    audit.record(account=account, actor=actor, action="account.updated", subject=account,
-                 data={k: str(v) for k, v in changes.items()})  # fmt: skip
+    audit.record(
+        account=account,
+        actor=actor,
+        action="account.updated",
+        subject=account,
+        data={k: str(v) for k, v in changes.items()},
+    )
     return account

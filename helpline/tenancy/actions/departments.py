@@ -27,8 +27,9 @@ def create_department(*, account, name: str, description: str = "", actor: Actor
             department = Department.objects.create(account=account, name=_name(name), description=description)
     except IntegrityError as exc:
         raise Conflict(_("A department with that name exists already.")) from exc
-    audit.record(account=account, actor=actor, action="department.created", subject=department,
-                 data={"name": department.name})  # fmt: skip
+    audit.record(
+        account=account, actor=actor, action="department.created", subject=department, data={"name": department.name}
+    )
     return department
 
 
@@ -41,8 +42,13 @@ def update_department(*, department: Department, name: str, description: str = "
             department.save()
     except IntegrityError as exc:
         raise Conflict(_("A department with that name exists already.")) from exc
-    audit.record(account=department.account, actor=actor, action="department.updated", subject=department,
-                 data={"name": department.name})  # fmt: skip
+    audit.record(
+        account=department.account,
+        actor=actor,
+        action="department.updated",
+        subject=department,
+        data={"name": department.name},
+    )
     return department
 
 
@@ -59,8 +65,15 @@ def set_department_members(*, department: Department, users, actor: Actor = SYST
     DepartmentMember.objects.filter(department=department).exclude(user_id__in=member_ids).delete()
     present = set(DepartmentMember.objects.filter(department=department).values_list("user_id", flat=True))
     DepartmentMember.objects.bulk_create(
-        [DepartmentMember(account_id=department.account_id, department=department, user_id=uid)
-         for uid in member_ids - present]
-    )  # fmt: skip
-    audit.record(account=department.account, actor=actor, action="department.members_set", subject=department,
-                 data={"members": sorted(member_ids)})  # fmt: skip
+        [
+            DepartmentMember(account_id=department.account_id, department=department, user_id=uid)
+            for uid in member_ids - present
+        ]
+    )
+    audit.record(
+        account=department.account,
+        actor=actor,
+        action="department.members_set",
+        subject=department,
+        data={"members": sorted(member_ids)},
+    )

@@ -40,8 +40,9 @@ def add_member(*, account, user: User, role: str = Membership.AGENT, actor: Acto
         membership = existing
     else:
         membership = Membership.objects.create(account=account, user=user, role=role)
-    audit.record(account=account, actor=actor, action="agent.added", subject=membership,
-                 data={"email": user.email, "role": role})  # fmt: skip
+    audit.record(
+        account=account, actor=actor, action="agent.added", subject=membership, data={"email": user.email, "role": role}
+    )
     return membership
 
 
@@ -58,17 +59,23 @@ def invite_agent(*, account, email: str, role: str = Membership.AGENT, actor: Ac
     ensure_within_limit(account, "agents")
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        account=account, email=email, role=role, token_hash=_hash(token), invited_by=actor.user,
+        account=account,
+        email=email,
+        role=role,
+        token_hash=_hash(token),
+        invited_by=actor.user,
         expires_at=clock.now() + INVITATION_LIFETIME,
-    )  # fmt: skip
+    )
     link = f"{settings.BASE_URL}/invite/{token}/"
-    message = _("You have been invited to answer customers of %(account)s on Helpline.\n\n"
-                "Accept within 7 days: %(link)s") % {"account": account.name, "link": link}  # fmt: skip
+    message = _(
+        "You have been invited to answer customers of %(account)s on Helpline.\n\nAccept within 7 days: %(link)s"
+    ) % {"account": account.name, "link": link}
     transaction.on_commit(
         lambda: send_mail(_("Your Helpline invitation"), message, settings.DEFAULT_FROM_EMAIL, [email])
     )
-    audit.record(account=account, actor=actor, action="agent.invited", subject=invitation,
-                 data={"email": email, "role": role})  # fmt: skip
+    audit.record(
+        account=account, actor=actor, action="agent.invited", subject=invitation, data={"email": email, "role": role}
+    )
     return invitation, token
 
 
@@ -107,8 +114,9 @@ def change_role(*, membership: Membership, role: str, custom_role: Role | None =
     membership.role = role
     membership.custom_role = custom_role if role == Membership.CUSTOM else None
     membership.save(update_fields=["role", "custom_role"])
-    audit.record(account=membership.account, actor=actor, action="agent.role_changed", subject=membership,
-                 data={"role": role})  # fmt: skip
+    audit.record(
+        account=membership.account, actor=actor, action="agent.role_changed", subject=membership, data={"role": role}
+    )
     return membership
 
 
