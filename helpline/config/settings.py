@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "helpline.conversations",
     "helpline.security",
     "helpline.search",
+    "helpline.ingest",
     "helpline.channels.apps.ChannelAdaptersConfig",
     "helpline.realtime",
     "helpline.api",
