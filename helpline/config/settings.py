@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "huey.contrib.djhuey",
+    "ninja",
     "helpline.core",
     "helpline.tenancy",
     "helpline.people",

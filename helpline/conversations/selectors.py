@@ -60,11 +60,17 @@ def _filtered(account, f: TicketFilter):
     else:
         qs = qs.exclude(status__in=[Status.DELETED, Status.SPAM])
     if f.department:
-        qs = qs.filter(department=Department.objects.filter(account=account, public_id=f.department).first())
+        department = Department.objects.filter(account=account, public_id=f.department).first()
+        if department is None:
+            return qs.none()
+        qs = qs.filter(department=department)
     if f.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif f.assignee:
-        qs = qs.filter(assignee=User.objects.filter(public_id=f.assignee).first())
+        assignee = User.objects.filter(public_id=f.assignee, memberships__account=account).first()
+        if assignee is None:
+            return qs.none()
+        qs = qs.filter(assignee=assignee)
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.priority:
@@ -73,6 +79,8 @@ def _filtered(account, f: TicketFilter):
         qs = qs.filter(priority=PRIORITY_BY_NAME[f.priority])
     if f.tag:
         tag = Tag.objects.filter(account=account, name=f.tag).first()
+        if tag is None:
+            return qs.none()
         qs = qs.filter(tickettag__tag=tag)
     if f.q:
         from helpline.search.index import search_ticket_ids

@@ -2,6 +2,7 @@
 
 from helpline.conversations.actions.attachments import store_attachment
 from helpline.conversations.actions.messages import add_note, receive_message, record_delivery, send_reply
+from helpline.conversations.actions.tags import create_tag
 from helpline.conversations.actions.tickets import (
     assign_ticket,
     change_priority,
@@ -19,6 +20,7 @@ __all__ = [
     "assign_ticket",
     "change_priority",
     "change_status",
+    "create_tag",
     "create_ticket",
     "receive_message",
     "record_delivery",

@@ -17,7 +17,15 @@ def test_new_account_has_owner_default_brand_and_department(account):
     assert membership.user.check_password("correct-horse-battery")
     assert list(Brand.objects.filter(account=account).values_list("name", "is_default")) == [("Acme", True)]
     assert list(Department.objects.filter(account=account).values_list("name", flat=True)) == ["Support"]
-    assert membership.user.password.startswith("argon2")
+
+
+def test_passwords_are_hashed_with_argon2(db, settings):
+    from helpline.config import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = User.objects.create_user("hash@x.test", "correct-horse-battery", name="H")
+    assert user.password.startswith("argon2$argon2id$")
 
 
 def test_slug_must_be_clean_and_unique(account):
