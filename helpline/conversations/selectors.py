@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,7 +110,7 @@ def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: 
 
 def count_tickets(account, f: TicketFilter) -> tuple[int, bool]:
     """A bounded, briefly cached count: (count, capped). Never counts past COUNT_CAP rows."""
-    key = f"tcount:{account.pk}:{hash(f)}"
+    key = f"tcount:{account.pk}:{hashlib.sha256(repr(f).encode()).hexdigest()[:32]}"
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -1,5 +1,6 @@
 """Put the agent's current account and membership on the request (chosen with the account switcher)."""
 
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 
@@ -9,6 +10,11 @@ class CurrentAccountMiddleware:
 
     def __call__(self, request):
         request.membership = SimpleLazyObject(lambda: _membership(request))
+        if request.user.is_authenticated:
+            language = request.user.locale or (request.membership.account.locale if request.membership else "")
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

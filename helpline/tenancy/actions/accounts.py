@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -60,6 +61,10 @@ def update_account(*, account: Account, actor: Actor = SYSTEM, **changes) -> Acc
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(_("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    if "name" in changes and not str(changes["name"]).strip():
+        raise DomainError(_("The account needs a name."))
+    if "locale" in changes and changes["locale"] not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose one of the listed languages."))
     if "timezone" in changes and changes["timezone"] not in zoneinfo.available_timezones():
         raise DomainError(_("Unknown time zone."))
     if "plan" in changes and changes["plan"] not in plans.PLAN_LIMITS:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
-from helpline.core.errors import Conflict, DomainError, NotFound
+from helpline.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from helpline.security import audit
 from helpline.tenancy import permissions
 from helpline.tenancy.models import Invitation, Membership, Role, User
@@ -107,6 +107,10 @@ def change_role(*, membership: Membership, role: str, custom_role: Role | None =
         raise DomainError(_("Unknown role."))
     if role == Membership.CUSTOM and (custom_role is None or custom_role.account_id != membership.account_id):
         raise DomainError(_("Choose a custom role of this account."))
+    if Membership.OWNER in (role, membership.role) and actor.user is not None:
+        acting = Membership.objects.filter(account_id=membership.account_id, user=actor.user, is_active=True).first()
+        if acting is None or acting.role != Membership.OWNER:
+            raise PermissionDenied(_("Only an owner can give or take the owner role."))
     if membership.role == Membership.OWNER and role != Membership.OWNER:
         owners = Membership.objects.filter(account_id=membership.account_id, role=Membership.OWNER, is_active=True)
         if owners.count() <= 1:
@@ -124,6 +128,8 @@ def change_role(*, membership: Membership, role: str, custom_role: Role | None =
 def deactivate_member(*, membership: Membership, actor: Actor = SYSTEM) -> Membership:
     if membership.role == Membership.OWNER:
         raise DomainError(_("The owner cannot be deactivated."))
+    if actor.user_id is not None and actor.user_id == membership.user_id:
+        raise DomainError(_("You cannot deactivate yourself."))
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit.record(account=membership.account, actor=actor, action="agent.deactivated", subject=membership)

@@ -112,3 +112,35 @@ def test_one_default_brand(account):
     assert list(Brand.objects.filter(account=account, is_default=True)) == [second]
     with pytest.raises(DomainError):
         actions.create_brand(account=account, name="Bad", primary_colour="red")
+
+
+def test_only_an_owner_grants_or_removes_the_owner_role(account, owner, make_agent):
+    from helpline.core.actors import Actor
+    from helpline.core.errors import PermissionDenied
+
+    admin = make_agent(account, "admin@acme.test", role="admin")
+    target = Membership.objects.get(account=account, user=make_agent(account, "t@acme.test"))
+    with pytest.raises(PermissionDenied):
+        actions.change_role(membership=target, role="owner", actor=Actor(user=admin))
+    assert Membership.objects.get(pk=target.pk).role == "agent"
+    actions.change_role(membership=target, role="owner", actor=Actor(user=owner))
+    assert Membership.objects.get(pk=target.pk).role == "owner"
+
+
+def test_nobody_deactivates_themselves(account, make_agent):
+    from helpline.core.actors import Actor
+
+    admin = make_agent(account, "admin@acme.test", role="admin")
+    membership = Membership.objects.get(account=account, user=admin)
+    with pytest.raises(DomainError):
+        actions.deactivate_member(membership=membership, actor=Actor(user=admin))
+    assert Membership.objects.get(pk=membership.pk).is_active
+
+
+def test_account_settings_are_validated(account):
+    for changes in ({"name": "  "}, {"locale": "xx"}, {"timezone": "Mars/Olympus"}, {"plan": "gold"}, {"x": 1}):
+        with pytest.raises(DomainError):
+            actions.update_account(account=account, **changes)
+    actions.update_account(account=account, name="Acme Ltd", locale="de", timezone="Europe/Berlin")
+    account.refresh_from_db()
+    assert (account.name, account.locale, account.timezone) == ("Acme Ltd", "de", "Europe/Berlin")

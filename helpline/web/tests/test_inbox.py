@@ -1,0 +1,182 @@
+"""The inbox: every filter returns exactly the expected tickets; counts are bounded; pages are keyset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from helpline.conversations.actions import assign_ticket, change_status, transfer_ticket
+from helpline.conversations.models import Ticket
+from helpline.conversations.selectors import PAGE_SIZE
+from helpline.conversations.statuses import Priority
+from helpline.core import clock
+from helpline.tenancy.actions import create_department
+from helpline.tenancy.models import Department
+from helpline.web.tests.conftest import htmx_target
+
+
+@pytest.fixture
+def inbox(account, other_account, owner, agent, make_ticket, django_capture_on_commit_callbacks):
+    """Four tickets of Acme that differ in every filtered field, plus one of Globex."""
+    with django_capture_on_commit_callbacks(execute=True):
+        billing = create_department(account=account, name="Billing")
+        fresh = make_ticket(account, subject="Printer jammed", tags=["vip"], email="a@example.com")
+        mine = make_ticket(
+            account, subject="Zeppelin delivery late", channel="email", priority=Priority.HIGH, email="b@example.com"
+        )
+        assign_ticket(ticket=mine, assignee=agent)
+        change_status(ticket=mine, status="open")
+        theirs = make_ticket(account, subject="Invoice wrong", tags=["billing"], priority=Priority.URGENT)
+        assign_ticket(ticket=theirs, assignee=owner)
+        transfer_ticket(ticket=theirs, department=billing)
+        change_status(ticket=theirs, status="answered")
+        junk = make_ticket(account, subject="Cheap watches", email="spam@example.com")
+        change_status(ticket=junk, status="spam")
+        elsewhere = make_ticket(other_account, subject="Zeppelin at Globex", tags=["vip"], channel="email")
+    return {
+        "fresh": fresh,
+        "mine": mine,
+        "theirs": theirs,
+        "junk": junk,
+        "elsewhere": elsewhere,
+        "billing": billing,
+    }
+
+
+def listed(response) -> list[str]:
+    return [t.subject for t in response.context["tickets"]]
+
+
+def test_without_filters_the_inbox_lists_the_accounts_active_tickets_newest_first(agent_client, inbox):
+    response = agent_client.get("/agent/")
+    assert response.status_code == 200
+    assert listed(response) == ["Invoice wrong", "Zeppelin delivery late", "Printer jammed"]
+    body = response.content.decode()
+    assert "Zeppelin at Globex" not in body
+    assert "Cheap watches" not in body
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=open", ["Zeppelin delivery late"]),
+        ("status=spam", ["Cheap watches"]),
+        ("status=answered", ["Invoice wrong"]),
+        ("assignee=me", ["Zeppelin delivery late"]),
+        ("assignee=unassigned", ["Printer jammed"]),
+        ("tag=vip", ["Printer jammed"]),
+        ("tag=billing", ["Invoice wrong"]),
+        ("channel=email", ["Zeppelin delivery late"]),
+        ("channel=web", ["Invoice wrong", "Printer jammed"]),
+        ("priority=urgent", ["Invoice wrong"]),
+        ("priority=high", ["Zeppelin delivery late"]),
+        ("priority=low", []),
+        ("q=zeppelin", ["Zeppelin delivery late"]),
+        ("q=zeppelin&status=resolved", []),
+        ("tag=vip&channel=email", []),
+    ],
+)
+def test_each_filter_returns_exactly_the_matching_tickets(agent_client, inbox, query, expected):
+    response = agent_client.get(f"/agent/?{query}")
+    assert response.status_code == 200
+    assert listed(response) == expected
+
+
+def test_filter_by_department_and_by_a_named_agent(agent_client, inbox, owner):
+    by_department = agent_client.get(f"/agent/?department={inbox['billing'].public_id}")
+    assert listed(by_department) == ["Invoice wrong"]
+    by_agent = agent_client.get(f"/agent/?assignee={owner.public_id}")
+    assert listed(by_agent) == ["Invoice wrong"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=bogus", "Unknown status bogus."),
+        ("priority=extreme", "Unknown priority extreme."),
+        ("department=nosuchdepartment", "There is no such department in this account."),
+        ("assignee=nosuchagent", "There is no such agent in this account."),
+        ("tag=nosuchtag", "There is no tag named “nosuchtag”."),
+        ("cursor=!!!", "The cursor is not valid; start again from the first page."),
+    ],
+)
+def test_unknown_filter_values_give_a_400_with_the_reason(agent_client, inbox, query, message):
+    response = agent_client.get(f"/agent/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert response.context["tickets"] == []
+
+
+def test_another_accounts_department_or_agent_is_unknown_here(agent_client, inbox, other_account):
+    globex_department = Department.objects.get(account=other_account).public_id
+    response = agent_client.get(f"/agent/?department={globex_department}")
+    assert response.status_code == 400
+    assert "There is no such department in this account." in response.content.decode()
+    response = agent_client.get(f"/agent/?assignee={other_account.owner.public_id}")
+    assert response.status_code == 400
+
+
+def test_an_htmx_filter_change_gets_only_the_list_and_the_counts(agent_client, inbox):
+    response = agent_client.get("/agent/?status=open", **htmx_target("ticket-list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert [t.name for t in response.templates][0] == "agent/_ticket_list_response.html"
+    assert "<html" not in body
+    assert body.count('id="ticket-list"') == 1
+    assert 'id="status-counts" class="status-counts" hx-swap-oob="true"' in body
+    assert listed(response) == ["Zeppelin delivery late"]
+
+
+def test_a_history_restore_gets_the_whole_page(agent_client, inbox):
+    headers = {**htmx_target("ticket-list"), "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    response = agent_client.get("/agent/?status=open", **headers)
+    assert "<html" in response.content.decode()
+
+
+def test_the_sidebar_counts_each_status_under_the_other_filters(agent_client, inbox):
+    response = agent_client.get("/agent/?channel=web")
+    counts = {row["value"]: (row["count"], row["capped"]) for row in response.context["counts"]}
+    assert counts == {
+        "": (2, False),
+        "new": (1, False),
+        "open": (0, False),
+        "answered": (1, False),
+        "postponed": (0, False),
+        "resolved": (0, False),
+        "spam": (1, False),
+        "deleted": (0, False),
+    }
+
+
+def _bulk_tickets(account, contact, n: int, *, start=None):
+    start = start or clock.now()
+    Ticket.objects.bulk_create(
+        [
+            Ticket(
+                account=account, contact=contact, subject=f"Bulk {i:04d}", last_activity_at=start - timedelta(seconds=i)
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def test_counts_stop_at_a_thousand_and_say_so(agent_client, ticket):
+    _bulk_tickets(ticket.account, ticket.contact, 1000)
+    response = agent_client.get("/agent/")
+    all_active = response.context["counts"][0]
+    assert (all_active["count"], all_active["capped"]) == (1000, True)
+    assert '<span class="count">1000+</span>' in response.content.decode()
+
+
+def test_older_link_walks_the_keyset_pages(agent_client, ticket):
+    _bulk_tickets(ticket.account, ticket.contact, PAGE_SIZE, start=ticket.last_activity_at - timedelta(minutes=1))
+    first = agent_client.get("/agent/?channel=web")
+    assert len(first.context["tickets"]) == PAGE_SIZE
+    assert listed(first)[:2] == ["Printer on fire", "Bulk 0000"]
+    older_url = first.context["older_url"]
+    assert older_url.startswith("/agent/?channel=web&cursor=")
+    second = agent_client.get(older_url)
+    assert listed(second) == [f"Bulk {PAGE_SIZE - 1:04d}"]
+    assert second.context["older_url"] == ""
+    assert second.context["newest_url"] == "/agent/?channel=web"

@@ -1,0 +1,1 @@
+"""Workspace views, one module per area. Each view: parse → access → action → render."""

@@ -1,0 +1,105 @@
+"""The inbox: filters, search, keyset pages and bounded counts per status."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from helpline.channels.registry import registry
+from helpline.conversations.selectors import count_tickets, list_tickets
+from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
+from helpline.core.errors import DomainError
+from helpline.tenancy import permissions
+from helpline.tenancy.selectors import list_agents, list_departments
+from helpline.web.decorators import workspace_view
+from helpline.web.htmx import targets
+from helpline.web.inbox_filters import (
+    ASSIGNEE_ME,
+    ASSIGNEE_UNASSIGNED,
+    InboxQuery,
+    parse_inbox_query,
+    raw_values,
+)
+from helpline.web.queries import list_tag_names
+
+LIST_ID = "ticket-list"
+
+
+def _url_with(values: dict, **changes) -> str:
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, value in {**values, **changes}.items():
+        if value:
+            query[key] = value
+    encoded = query.urlencode()
+    inbox_url = reverse("web:inbox")
+    return f"{inbox_url}?{encoded}" if encoded else inbox_url
+
+
+def _status_counts(account, query: InboxQuery) -> list[dict]:
+    """One bounded count per status under the other active filters; 'all' leaves out spam and deleted."""
+    rows = []
+    for value, label in [("", _("All active")), *((s.value, s.label) for s in SETTABLE_STATUSES)]:
+        count, capped = count_tickets(account, replace(query.filter, status=value))
+        rows.append(
+            {
+                "value": value,
+                "label": label,
+                "count": count,
+                "capped": capped,
+                "url": _url_with(query.values, status=value),
+                "active": query.values.get("status", "") == value,
+            }
+        )
+    return rows
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+@workspace_view(permissions.WORK_TICKETS, permissions.VIEW_ALL_TICKETS)
+def inbox(request):
+    account = request.membership.account
+    agents = list_agents(account)
+    departments = list_departments(account)
+    error, tickets, next_cursor, counts = "", [], None, []
+    try:
+        query = parse_inbox_query(
+            request.GET, account=account, user=request.user, agents=agents, departments=departments
+        )
+        tickets, next_cursor = list_tickets(account, query.filter, cursor=query.cursor or None)
+        counts = _status_counts(account, query)
+    except DomainError as exc:
+        query = InboxQuery(filter=None, values=raw_values(request.GET))
+        error = exc.message
+    context = {
+        "tickets": tickets,
+        "error": error,
+        "values": query.values,
+        "counts": counts,
+        "older_url": _url_with(query.values, cursor=next_cursor) if next_cursor else "",
+        "newest_url": _url_with(query.values) if query.cursor else "",
+        "filtered": any(query.values.values()),
+        "nav": "inbox",
+    }
+    status = 400 if error else 200
+    if targets(request, LIST_ID):
+        return render(request, "agent/_ticket_list_response.html", context, status=status)
+    context.update(
+        {
+            "agents": agents,
+            "departments": departments,
+            "tag_names": list_tag_names(account),
+            "channels": registry.kinds(),
+            "statuses": [(s.value, s.label) for s in Status],
+            "priorities": [(p.name.lower(), p.label) for p in Priority],
+            "assignee_me": ASSIGNEE_ME,
+            "assignee_unassigned": ASSIGNEE_UNASSIGNED,
+        }
+    )
+    return render(request, "agent/inbox.html", context, status=status)

@@ -1,0 +1,65 @@
+"""The settings sections, who may open each, and the shared page rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from helpline.tenancy import permissions as perms
+from helpline.web.decorators import workspace_view
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    url_name: str
+    permissions: tuple[str, ...]  # any one of them opens the section
+
+
+SECTIONS = {
+    s.key: s
+    for s in [
+        Section("account", _("Account"), "web:settings-account", (perms.MANAGE_SETTINGS,)),
+        Section("agents", _("Agents"), "web:settings-agents", (perms.MANAGE_AGENTS,)),
+        Section("departments", _("Departments"), "web:settings-departments", (perms.MANAGE_DEPARTMENTS,)),
+        Section("roles", _("Roles"), "web:settings-roles", (perms.MANAGE_AGENTS,)),
+        Section("brands", _("Brands"), "web:settings-brands", (perms.MANAGE_SETTINGS,)),
+        Section("api_keys", _("API keys"), "web:settings-api-keys", (perms.MANAGE_API_KEYS,)),
+        Section("plan", _("Plan and usage"), "web:settings-plan", (perms.MANAGE_BILLING, perms.MANAGE_SETTINGS)),
+    ]
+}
+
+
+def visible_sections(membership) -> list[Section]:
+    return [s for s in SECTIONS.values() if any(membership.has_perm(p) for p in s.permissions)]
+
+
+def section_view(key: str):
+    """workspace_view with the section's permissions: agents without them get 403."""
+    return workspace_view(*SECTIONS[key].permissions)
+
+
+def render_section(request, key: str, template: str, context: dict, *, status: int = 200):
+    context = {**context, "sections": visible_sections(request.membership), "section": SECTIONS[key], "nav": "settings"}
+    return render(request, template, context, status=status)
+
+
+def saved(request, key: str, message: str):
+    """After a successful change: say so and show the section again (POST, redirect, GET)."""
+    messages.success(request, message)
+    return redirect(SECTIONS[key].url_name)
+
+
+@require_GET
+@workspace_view()
+def settings_home(request):
+    sections = visible_sections(request.membership)
+    if not sections:
+        raise PermissionDenied
+    return redirect(sections[0].url_name)
