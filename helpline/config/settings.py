@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "helpline.search",
     "helpline.ingest",
     "helpline.channels.apps.ChannelAdaptersConfig",
+    "helpline.channels.email",
     "helpline.realtime",
     "helpline.api",
     "helpline.web",

@@ -81,6 +81,8 @@ class Message(TenantModel):
     delivery_status = models.CharField(max_length=10, choices=Delivery.choices, blank=True, default="")
     delivery_error = models.TextField(blank=True)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    # Channel details the thread shows: for email to/cc/bcc, in_reply_to, references, mailbox, spam score.
+    meta = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,6 +98,21 @@ class Message(TenantModel):
         if self.author_contact_id:
             return self.author_contact.display_name
         return ""
+
+
+class TicketParticipant(TenantModel):
+    """Everyone the conversation is with: the requester and, for email, the people in To and CC."""
+
+    REQUESTER, TO, CC = "requester", "to", "cc"
+    ROLE_CHOICES = [(REQUESTER, _("Requester")), (TO, _("To")), (CC, _("CC"))]
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    contact = models.ForeignKey("people.Contact", on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=10, choices=ROLE_CHOICES, default=CC)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "contact"], name="participant_unique")]
 
 
 class Attachment(TenantModel):

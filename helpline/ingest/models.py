@@ -12,6 +12,7 @@ class InboundRecord(TenantModel):
 
     public_id = PublicIdField()
     channel = models.CharField(max_length=16)
+    source = models.CharField(max_length=64, blank=True)  # e.g. the mailbox's public id
     external_id = models.CharField(max_length=255, blank=True)
     raw_key = models.CharField(max_length=255)
     raw_size = models.PositiveBigIntegerField()

@@ -43,6 +43,7 @@ class InboundMessage:
     external_id: str = ""
     references: list[str] = field(default_factory=list)  # external ids this message answers
     attachments: list[InboundAttachment] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # channel details kept on the message (to, cc, mailbox, …)
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,24 @@ class IngestResult:
     thread_reason: str
 
 
-def store_raw(inbound: InboundMessage) -> InboundRecord:
-    """Step one, committed on its own: the raw bytes on disk and a record pointing at them."""
-    key, digest = write_raw(inbound.account.pk, inbound.channel, inbound.raw)
+def store_raw(*, account, channel: str, raw: bytes, source: str = "", external_id: str = "") -> InboundRecord:
+    """Step one, committed on its own before anything parses: the raw bytes on disk and a record of them."""
+    key, digest = write_raw(account.pk, channel, raw)
     return InboundRecord.objects.create(
-        account=inbound.account,
-        channel=inbound.channel,
-        external_id=inbound.external_id[:255],
+        account=account,
+        channel=channel,
+        source=source[:64],
+        external_id=external_id[:255],
         raw_key=key,
-        raw_size=len(inbound.raw),
+        raw_size=len(raw),
         raw_sha256=digest,
     )
+
+
+def quarantine(record: InboundRecord, reason: str) -> InboundRecord:
+    InboundRecord.objects.filter(pk=record.pk).update(state=InboundRecord.QUARANTINED, error=reason[:2000])
+    record.refresh_from_db()
+    return record
 
 
 def _earlier_copy(record: InboundRecord) -> InboundRecord | None:
@@ -100,7 +108,18 @@ def find_thread(inbound: InboundMessage, contact) -> tuple[Ticket | None, str]:
 
 
 def ingest(inbound: InboundMessage) -> IngestResult:
-    record = store_raw(inbound)
+    """Store the raw source, then deliver it. Call outside any transaction: the raw record commits first."""
+    record = store_raw(
+        account=inbound.account, channel=inbound.channel, raw=inbound.raw, external_id=inbound.external_id
+    )
+    return deliver(record, inbound)
+
+
+def deliver(record: InboundRecord, inbound: InboundMessage) -> IngestResult:
+    """Dedupe, then thread and store. A failure quarantines the record (raw kept) and never raises."""
+    if inbound.external_id and record.external_id != inbound.external_id[:255]:
+        InboundRecord.objects.filter(pk=record.pk).update(external_id=inbound.external_id[:255])
+        record.external_id = inbound.external_id[:255]
     earlier = _earlier_copy(record)
     if earlier is not None:
         InboundRecord.objects.filter(pk=record.pk).update(
@@ -111,9 +130,9 @@ def ingest(inbound: InboundMessage) -> IngestResult:
         message, reason = _deliver(inbound, record)
     except Exception as exc:
         log.exception("inbound %s quarantined", record.public_id)
-        InboundRecord.objects.filter(pk=record.pk).update(state=InboundRecord.QUARANTINED, error=repr(exc)[:2000])
-        record.refresh_from_db()
-        return IngestResult(record=record, message=None, duplicate=False, thread_reason="quarantined")
+        return IngestResult(
+            record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
+        )
     record.refresh_from_db()
     return IngestResult(record=record, message=message, duplicate=False, thread_reason=reason)
 
@@ -135,6 +154,7 @@ def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message, s
         text=inbound.text or ("" if inbound.html else "(empty message)"),
         html_body=inbound.html,
         external_id=inbound.external_id,
+        meta=inbound.meta,
     )
     for attachment in inbound.attachments:
         conversations.store_attachment(

@@ -52,6 +52,7 @@ def receive_message(
     text: str = "",
     html_body: str = "",
     external_id: str = "",
+    meta: dict | None = None,
     actor: Actor = SYSTEM,
 ) -> Message:
     """A customer's message arrives on a ticket: the end of the ingest pipeline."""
@@ -68,6 +69,7 @@ def receive_message(
         body_text=body_text,
         author_contact=contact,
         external_id=external_id[:255],
+        meta=meta or {},
     )
     previous = ticket.status
     reopened = previous in REOPENED_BY_CUSTOMER
