@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format browser bench clean
+.PHONY: setup run test test-sqlite test-postgres lint format system-packages bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -21,11 +21,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "make: install Debian's chromium (sudo apt-get install chromium) for the browser tests" >&2; exit 1; fi; \
+# Debian packages the tests drive for real: Chromium (Playwright), Dovecot (IMAP/POP3), SpamAssassin (spamd).
+SYSTEM_PACKAGES := chromium dovecot-imapd dovecot-pop3d spamassassin spamc
+SYSTEM_BINARIES := /usr/bin/chromium /usr/sbin/dovecot /usr/sbin/spamd
+system-packages:
+	@missing=0; for b in $(SYSTEM_BINARIES); do [ -x $$b ] || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "make: install Debian's $(SYSTEM_PACKAGES) (sudo apt-get install …) for the tests" >&2; exit 1; fi; \
 	fi
 
 run: setup
@@ -33,7 +36,7 @@ run: setup
 	$(BIN)/helpline demo
 	$(BIN)/helpline serve --host $(HOST) --port $(PORT)
 
-test: setup browser test-sqlite test-postgres
+test: setup system-packages test-sqlite test-postgres
 
 test-sqlite:
 	rm -rf var/test-sqlite
