@@ -97,7 +97,12 @@ def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: 
     order_field = "tickettag__last_activity_at" if f.tag else "last_activity_at"
     if cursor:
         when, pk = decode_cursor(cursor)
-        qs = qs.filter(Q(**{f"{order_field}__lt": when}) | Q(**{order_field: when, "pk__lt": pk}))
+        # The redundant `<= when` is a range both databases seek to in the inbox indexes; with the OR alone
+        # they walk the index from the newest ticket down to the cursor (linear in the page depth).
+        qs = qs.filter(
+            Q(**{f"{order_field}__lte": when}),
+            Q(**{f"{order_field}__lt": when}) | Q(**{order_field: when, "pk__lt": pk}),
+        )
     qs = (
         qs.select_related("contact", "assignee", "department")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
