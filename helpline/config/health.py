@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -30,8 +31,14 @@ async def _round_trip() -> None:
     layer = get_channel_layer()
     channel = await layer.new_channel()
     token = uuid.uuid4().hex
-    await layer.send(channel, {"type": "readyz.probe", "token": token})
-    message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+    try:
+        await layer.send(channel, {"type": "readyz.probe", "token": token})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+    finally:
+        # channels_redis' pub/sub layer has no delete_channel(): it unsubscribes a channel only when a
+        # receive() on it is cancelled. Cancel one, or every probe leaves a Redis subscription behind.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(layer.receive(channel), timeout=0.01)
     if message.get("token") != token:
         raise RuntimeError("channel layer returned another message")
 

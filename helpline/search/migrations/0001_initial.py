@@ -4,9 +4,9 @@ from django.db import migrations
 
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_ticket_fts USING fts5("
-    "account, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "account, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_contact_fts USING fts5("
-    "account, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "account, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
 ]
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS search_ticket_fts", "DROP TABLE IF EXISTS search_contact_fts"]
 
