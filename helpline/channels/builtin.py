@@ -1,14 +1,10 @@
-"""The adapters that ship with the core: web/API tickets and email."""
+"""The adapters that ship with the core: web/API tickets here, email from its own package."""
 
 from __future__ import annotations
 
-import smtplib
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_lazy as _
 
-from helpline.channels.base import ChannelAdapter, PermanentFailure, SendResult, TemporaryFailure
+from helpline.channels.base import ChannelAdapter, SendResult
 
 
 class WebAdapter(ChannelAdapter):
@@ -27,38 +23,9 @@ class ApiAdapter(WebAdapter):
     label = _("API")
 
 
-class EmailAdapter(ChannelAdapter):
-    """Replies by email through the configured SMTP server (HELPLINE_SMTP_URL)."""
-
-    kind = "email"
-    label = _("Email")
-    message_kind = "email"
-
-    def send(self, message) -> SendResult:
-        ticket = message.ticket
-        recipient = ticket.contact.primary_email
-        if not recipient:
-            raise PermanentFailure("the contact has no email address")
-        from django.core.mail import make_msgid
-
-        message_id = make_msgid(domain="helpline.localhost")
-        mail = EmailMultiAlternatives(
-            subject=f"Re: {ticket.subject} [#{ticket.code}]",
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient],
-            headers={"Message-ID": message_id, "X-Helpline-Ticket": ticket.code},
-        )
-        mail.attach_alternative(message.body_html, "text/html")
-        try:
-            mail.send()
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentFailure(str(exc)) from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure(str(exc)) from exc
-        return SendResult(external_id=message_id)
-
-
 def register_all(registry) -> None:
-    for adapter in (WebAdapter(), ApiAdapter(), EmailAdapter()):
+    from helpline.channels.email import outbound
+
+    for adapter in (WebAdapter(), ApiAdapter()):
         registry.register(adapter)
+    outbound.register(registry)

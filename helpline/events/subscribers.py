@@ -10,6 +10,7 @@ from helpline.events import types as e
 
 @cache
 def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
+    from helpline.channels.email.autoreply import notify_resolved
     from helpline.channels.subscribers import deliver_queued_reply
     from helpline.realtime.subscribers import push_to_agents
     from helpline.search.subscribers import reindex_contact, reindex_ticket
@@ -23,7 +24,7 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         e.MessageDeliveryChanged: (push_to_agents,),
         e.TicketAssigned: (push_to_agents,),
         e.TicketTransferred: (push_to_agents,),
-        e.TicketStatusChanged: (push_to_agents,),
+        e.TicketStatusChanged: (push_to_agents, notify_resolved),
         e.TicketPriorityChanged: (push_to_agents,),
         e.TicketTagged: (push_to_agents,),
         e.TicketUntagged: (push_to_agents,),

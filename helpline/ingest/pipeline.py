@@ -1,15 +1,19 @@
 """THE inbound pipeline: raw source stored → dedupe → contact → thread → conversations.receive_message.
 
-Channel adapters turn what they receive into an ``InboundMessage`` and call ``ingest``.
+Channel adapters turn what they receive into an ``InboundMessage`` and call ``ingest`` (or ``store_raw`` then
+``deliver``). A channel with its own threading rules (email: strangers, agent replies, spam) passes a
+``ThreadPolicy`` on the message; the pipeline itself never branches on the channel kind.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 
 from helpline.conversations import actions as conversations
 from helpline.conversations.models import Message, Ticket
@@ -19,6 +23,7 @@ from helpline.people.actions import find_or_create_contact
 
 log = logging.getLogger(__name__)
 TICKET_CODE = re.compile(r"\[#([A-Z]{3}-\d{3}-\d{5})\]")
+_CID_SRC = re.compile(r'src="cid:([^"]{1,500})"', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class InboundAttachment:
     name: str
     content_type: str
     content: bytes
+    content_id: str = ""  # shown inline in the HTML body as cid:<content_id>
 
 
 @dataclass
@@ -44,6 +50,10 @@ class InboundMessage:
     references: list[str] = field(default_factory=list)  # external ids this message answers
     attachments: list[InboundAttachment] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # channel details kept on the message (to, cc, mailbox, …)
+    in_reply_to: list[str] = field(default_factory=list)  # the direct parents among ``references``
+    policy: ThreadPolicy | None = None  # the channel's threading rules; None: the generic ones below
+    brand: object | None = None  # for a new ticket
+    department: object | None = None  # for a new ticket
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,33 @@ class IngestResult:
     message: Message | None
     duplicate: bool
     thread_reason: str
+    new_ticket: bool = False
+
+
+@dataclass
+class ThreadDecision:
+    """Where a message goes, and why (kept as InboundRecord.thread_reason and Message.meta["thread_reason"])."""
+
+    ticket: Ticket | None  # None: open a new ticket
+    reason: str
+    agent: object | None = None  # an agent answering from their own mail client: stored as their reply, not sent
+    existing: Message | None = None  # nothing to store: this message is already known (e.g. our own mail)
+    status: str = ""  # the ticket's status once the message is stored, e.g. "spam"
+    meta: dict = field(default_factory=dict)  # more facts for Message.meta, e.g. the ticket a stranger quoted
+
+
+class ThreadPolicy:
+    """The generic rules: references first, then the ticket code, the latter only for the ticket's own contact."""
+
+    def decide(self, inbound: InboundMessage, contact) -> ThreadDecision:
+        ticket, reason = find_thread(inbound, contact)
+        return ThreadDecision(ticket=ticket, reason=reason)
+
+    def stored(self, inbound: InboundMessage, message: Message, decision: ThreadDecision) -> None:
+        """Called inside the delivery transaction once the message and its attachments are stored."""
+
+
+GENERIC_POLICY = ThreadPolicy()
 
 
 def store_raw(*, account, channel: str, raw: bytes, source: str = "", external_id: str = "") -> InboundRecord:
@@ -68,8 +105,20 @@ def store_raw(*, account, channel: str, raw: bytes, source: str = "", external_i
     )
 
 
-def quarantine(record: InboundRecord, reason: str) -> InboundRecord:
-    InboundRecord.objects.filter(pk=record.pk).update(state=InboundRecord.QUARANTINED, error=reason[:2000])
+def quarantine(record: InboundRecord, reason: str, *, thread_reason: str = "") -> InboundRecord:
+    updates = {"state": InboundRecord.QUARANTINED, "error": reason[:2000]}
+    if thread_reason:
+        updates["thread_reason"] = thread_reason[:32]
+    InboundRecord.objects.filter(pk=record.pk).update(**updates)
+    record.refresh_from_db()
+    return record
+
+
+def finish(record: InboundRecord, message: Message | None, reason: str) -> InboundRecord:
+    """Mark a record processed without storing a new message (a duplicate, a bounce matched to its message…)."""
+    InboundRecord.objects.filter(pk=record.pk).update(
+        state=InboundRecord.PROCESSED, message=message, thread_reason=reason[:32]
+    )
     record.refresh_from_db()
     return record
 
@@ -84,6 +133,16 @@ def _earlier_copy(record: InboundRecord) -> InboundRecord | None:
     else:
         earlier = earlier.filter(external_id="", raw_sha256=record.raw_sha256)
     return earlier.select_related("message").first()
+
+
+def _lock_copies(record: InboundRecord) -> None:
+    """Serialise deliveries of the same message (e.g. one mail fetched from two mailboxes at once)."""
+    copies = InboundRecord.objects.filter(account_id=record.account_id, channel=record.channel)
+    if record.external_id:
+        copies = copies.filter(external_id=record.external_id)
+    else:
+        copies = copies.filter(external_id="", raw_sha256=record.raw_sha256)
+    list(copies.select_for_update().order_by("id").values_list("id", flat=True))
 
 
 def find_thread(inbound: InboundMessage, contact) -> tuple[Ticket | None, str]:
@@ -120,47 +179,102 @@ def deliver(record: InboundRecord, inbound: InboundMessage) -> IngestResult:
     if inbound.external_id and record.external_id != inbound.external_id[:255]:
         InboundRecord.objects.filter(pk=record.pk).update(external_id=inbound.external_id[:255])
         record.external_id = inbound.external_id[:255]
-    earlier = _earlier_copy(record)
-    if earlier is not None:
-        InboundRecord.objects.filter(pk=record.pk).update(
-            state=InboundRecord.PROCESSED, message=earlier.message, thread_reason="duplicate"
-        )
-        return IngestResult(record=record, message=earlier.message, duplicate=True, thread_reason="duplicate")
     try:
-        message, reason = _deliver(inbound, record)
+        message, reason, known, created = _deliver(inbound, record)
     except Exception as exc:
         log.exception("inbound %s quarantined", record.public_id)
         return IngestResult(
             record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
         )
     record.refresh_from_db()
-    return IngestResult(record=record, message=message, duplicate=False, thread_reason=reason)
+    return IngestResult(record=record, message=message, duplicate=known, thread_reason=reason, new_ticket=created)
 
 
 @transaction.atomic
-def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message, str]:
+def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message | None, str, bool, bool]:
+    """(message, reason, already known, ticket created)."""
+    _lock_copies(record)
+    earlier = _earlier_copy(record)
+    if earlier is not None:
+        finish(record, earlier.message, "duplicate")
+        return earlier.message, "duplicate", True, False
     contact, _created = find_or_create_contact(
         account=inbound.account, kind=inbound.sender_kind, value=inbound.sender_value, name=inbound.sender_name
     )
-    ticket, reason = find_thread(inbound, contact)
+    policy = inbound.policy or GENERIC_POLICY
+    decision = policy.decide(inbound, contact)
+    if decision.existing is not None:
+        finish(record, decision.existing, decision.reason)
+        return decision.existing, decision.reason, True, False
+    ticket = decision.ticket
     if ticket is None:
         ticket = conversations.create_ticket(
-            account=inbound.account, contact=contact, subject=inbound.subject, channel=inbound.channel
+            account=inbound.account,
+            contact=contact,
+            subject=inbound.subject,
+            channel=inbound.channel,
+            brand=inbound.brand,
+            department=inbound.department,
         )
-    message = conversations.receive_message(
-        ticket=ticket,
-        contact=contact,
-        kind=inbound.kind,
-        text=inbound.text or ("" if inbound.html else "(empty message)"),
-        html_body=inbound.html,
-        external_id=inbound.external_id,
-        meta=inbound.meta,
-    )
+    message = _store_message(inbound, ticket, contact, decision)
+    if decision.status and ticket.status != decision.status:
+        conversations.change_status(ticket=ticket, status=decision.status)
+    policy.stored(inbound, message, decision)
+    finish(record, message, decision.reason)
+    return message, decision.reason, False, decision.ticket is None
+
+
+def _store_message(inbound: InboundMessage, ticket: Ticket, contact, decision: ThreadDecision) -> Message:
+    meta = {**inbound.meta, **decision.meta, "thread_reason": decision.reason}
+    text = inbound.text or ("" if inbound.html else "(empty message)")
+    if decision.agent is not None:
+        message = conversations.send_reply(
+            ticket=ticket,
+            author=decision.agent,
+            text=text,
+            html_body=inbound.html,
+            meta=meta,
+            external_id=inbound.external_id,
+            sent_externally=True,
+        )
+    else:
+        message = conversations.receive_message(
+            ticket=ticket,
+            contact=contact,
+            kind=inbound.kind,
+            text=text,
+            html_body=inbound.html,
+            external_id=inbound.external_id,
+            meta=meta,
+        )
+    inline = {}
     for attachment in inbound.attachments:
-        conversations.store_attachment(
+        stored = conversations.store_attachment(
             message=message, name=attachment.name, content=attachment.content, content_type=attachment.content_type
         )
-    InboundRecord.objects.filter(pk=record.pk).update(
-        state=InboundRecord.PROCESSED, message=message, thread_reason=reason
-    )
-    return message, reason
+        if attachment.content_id:
+            inline[attachment.content_id.strip("<>").lower()] = stored.public_id
+    if inline and "cid:" in message.body_html.lower():
+        _link_inline_images(message, inline)
+    return message
+
+
+def attachment_url(public_id: str) -> str:
+    """The authorised download URL of an attachment (agents of its account only)."""
+    try:
+        return reverse("web:file", args=[public_id])
+    except NoReverseMatch:  # pragma: no cover - the workspace is always installed
+        return f"/agent/files/{public_id}/"
+
+
+def _link_inline_images(message: Message, inline: dict[str, str]) -> None:
+    """``<img src="cid:…">`` → the attachment's authorised URL; unknown ids are left without a source."""
+
+    def replace(match: re.Match) -> str:
+        public_id = inline.get(html.unescape(match.group(1)).strip("<>").lower())
+        return f'src="{attachment_url(public_id)}"' if public_id else 'src=""'
+
+    body = _CID_SRC.sub(replace, message.body_html)
+    if body != message.body_html:
+        Message.objects.filter(pk=message.pk).update(body_html=body)
+        message.body_html = body

@@ -86,6 +86,7 @@ class Membership(TenantModel):
     role = models.CharField(_("role"), max_length=10, choices=ROLE_CHOICES, default=AGENT)
     custom_role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT)
     is_active = models.BooleanField(default=True)
+    signature_html = models.TextField(_("email signature"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

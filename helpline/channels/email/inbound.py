@@ -1,19 +1,136 @@
-"""Raw email → ticket. Every path in (IMAP, POP3, the SMTP receiver, the MTA pipe) calls ``receive_email``."""
+"""Raw email → ticket. Every path in (IMAP, POP3, the SMTP receiver, the MTA pipe) calls ``receive_email``.
+
+Order: the raw bytes are stored (fsynced, committed) → parsed → a delivery report is matched to the message it
+bounces (never a ticket) → spamd is asked (when the mailbox filters spam) → the pipeline threads and stores it
+under the email policy (``policy.py``) → a new ticket is acknowledged unless loop protection forbids it.
+
+Hostile HTML is neutralised before it is stored: scripts, event handlers, ``javascript:`` links and all CSS go
+(the shared sanitiser), and no image loads from anywhere by itself. A remote image (``http:``, ``https:``,
+``//host``) becomes a link to it, ``[alt text]`` with the title "Remote image, not loaded", so tracking pixels
+fire only if the agent chooses to open one; an image with any other source loses it; inline ``cid:`` images
+become the attachment's authorised URL ``/agent/files/<attachment public id>/`` once stored (pipeline).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import logging
+import re
+from email import policy as email_policy
+from email.parser import BytesHeaderParser
+
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+from helpline.channels.email import autoreply, bounces, loops, reply_token, spam
 from helpline.channels.email.parsing import ParsedEmail, parse_email
-from helpline.ingest.pipeline import InboundAttachment, InboundMessage, IngestResult, deliver, store_raw
+from helpline.channels.email.policy import EmailPolicy, OwnAddresses, agent_for
+from helpline.conversations.html import sanitize_html
+from helpline.ingest.pipeline import InboundAttachment, InboundMessage, IngestResult, deliver, quarantine, store_raw
+
+log = logging.getLogger(__name__)
+ACKNOWLEDGED = {"new_ticket", "stranger_new_ticket"}
+MAX_META_REFERENCES = 20
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
 
 
 def receive_email(*, account, raw: bytes, mailbox=None, envelope_recipients: tuple[str, ...] = ()) -> IngestResult:
     """Store the raw bytes (fsynced, committed), parse them, then thread and deliver. Never raises on bad mail."""
     record = store_raw(account=account, channel="email", raw=raw, source=mailbox.public_id if mailbox else "")
     parsed = parse_email(raw)
-    return deliver(record, to_inbound(account, parsed, raw, mailbox=mailbox, envelope=envelope_recipients))
+    if parsed.is_bounce:
+        return bounces.handle_bounce(record, parsed)
+    try:
+        own = OwnAddresses(account)
+        verdict = spam.check_mailbox(mailbox, raw)
+        suppressed = _suppressed(account, parsed, own, verdict)
+        inbound = to_inbound(
+            account, parsed, raw, mailbox=mailbox, envelope=envelope_recipients, verdict=verdict, own=own
+        )
+    except DatabaseError:
+        raise  # temporary: the transport leaves the mail where it is and tries again
+    except Exception as exc:  # a bug, not bad mail: keep the raw source, quarantined, and carry on
+        log.exception("inbound %s quarantined before delivery", record.public_id)
+        return IngestResult(
+            record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
+        )
+    if suppressed:
+        inbound.meta["auto_reply_suppressed"] = suppressed
+    result = deliver(record, inbound)
+    if result.thread_reason in ACKNOWLEDGED:
+        autoreply.acknowledge(result, parsed=parsed, mailbox=mailbox, suppressed=suppressed)
+    return result
 
 
-def to_inbound(account, parsed: ParsedEmail, raw: bytes, *, mailbox=None, envelope=()) -> InboundMessage:
+def _suppressed(account, parsed: ParsedEmail, own: OwnAddresses, verdict) -> str:
+    """Why this mail must get no automatic answer whatever happens to it; "" when it may get one."""
+    if verdict is not None and verdict.is_spam:
+        return "spam"
+    reason = loops.header_reason(parsed) or loops.recipient_reason(parsed.from_address, own)
+    if reason:
+        return reason
+    return "agent_sender" if agent_for(account, parsed.from_address) else ""
+
+
+def _token_values(parsed: ParsedEmail, raw: bytes) -> list[str]:
+    values = [*parsed.in_reply_to, *parsed.references]
+    try:
+        headers = BytesHeaderParser(policy=email_policy.compat32).parsebytes(raw[:262144])
+        values += [str(v) for v in headers.get_all(reply_token.HEADER) or []]
+    except Exception:  # headers the parser cannot read carry no token either
+        log.debug("no reply-token header readable")
+    return values
+
+
+def neutralise_html(raw_html: str) -> str:
+    """The shared sanitiser, then no image loads by itself (see the module docstring)."""
+    if not raw_html.strip():
+        return ""
+    title = html_lib.escape(_("Remote image, not loaded"))
+
+    def replace(match: re.Match) -> str:
+        attrs = {k.lower(): html_lib.unescape(v) for k, v in _ATTR.findall(match.group(0))}
+        src, alt = attrs.get("src", "").strip(), attrs.get("alt", "")
+        if src.lower().startswith("cid:"):
+            return match.group(0)
+        if src.lower().startswith(("http://", "https://", "//")):
+            href = "https:" + src if src.startswith("//") else src
+            label = alt.strip() or _("image")
+            return f'<a href="{html_lib.escape(href)}" title="{title}">[{html_lib.escape(label)}]</a>'
+        return f'<img alt="{html_lib.escape(alt)}">' if alt else ""
+
+    return _IMG.sub(replace, sanitize_html(raw_html))
+
+
+def to_inbound(
+    account, parsed: ParsedEmail, raw: bytes, *, mailbox=None, envelope=(), verdict=None, own=None
+) -> InboundMessage:
+    to = [addr for _name, addr in parsed.to if addr]
+    cc = [addr for _name, addr in parsed.cc if addr]
+    meta = {
+        "to": to,
+        "cc": cc,
+        "mailbox": mailbox.public_id if mailbox else "",
+        "envelope_to": list(envelope),
+        "in_reply_to": parsed.in_reply_to[:MAX_META_REFERENCES],
+        "references": parsed.references[-MAX_META_REFERENCES:],
+        "parse_errors": parsed.parse_errors,
+    }
+    if verdict is not None:
+        meta.update(verdict.as_meta())
+    automated = loops.header_reason(parsed)
+    if automated:
+        meta["automated"] = automated
+    policy = EmailPolicy(
+        mailbox=mailbox,
+        to=[(name, addr) for name, addr in parsed.to if addr],
+        cc=[(name, addr) for name, addr in parsed.cc if addr],
+        token_values=_token_values(parsed, raw),
+        is_spam=bool(verdict and verdict.is_spam),
+        own=own or OwnAddresses(account),
+    )
     return InboundMessage(
         account=account,
         channel="email",
@@ -23,16 +140,33 @@ def to_inbound(account, parsed: ParsedEmail, raw: bytes, *, mailbox=None, envelo
         sender_name=parsed.from_name,
         subject=parsed.subject,
         text=parsed.text,
-        html=parsed.html,
-        external_id=parsed.message_id,
+        html=neutralise_html(parsed.html),
+        external_id=parsed.message_id or _fallback_id(parsed),
         references=parsed.thread_references,
+        in_reply_to=parsed.in_reply_to,
         raw=raw,
-        attachments=[InboundAttachment(a.name, a.content_type, a.content) for a in parsed.attachments],
-        meta={
-            "to": [addr for _name, addr in parsed.to],
-            "cc": [addr for _name, addr in parsed.cc],
-            "mailbox": mailbox.public_id if mailbox else "",
-            "envelope_to": list(envelope),
-            "parse_errors": parsed.parse_errors,
-        },
+        attachments=[
+            InboundAttachment(a.name, a.content_type, a.content, a.content_id if a.inline else "")
+            for a in parsed.attachments
+        ],
+        meta=meta,
+        policy=policy,
+        brand=mailbox.brand if mailbox else None,
+        department=mailbox.department if mailbox else None,
     )
+
+
+def _fallback_id(parsed: ParsedEmail) -> str:
+    """A mail without Message-ID (but with From and Date) still gets a stable id: copies make one ticket."""
+    if not parsed.date or not parsed.from_address:
+        return ""
+    basis = "\x00".join(
+        [
+            parsed.from_address,
+            parsed.date.isoformat() if parsed.date else "",
+            parsed.subject,
+            ",".join(a for _n, a in parsed.to),
+            parsed.text[:100000],
+        ]
+    )
+    return f"<{hashlib.sha256(basis.encode('utf-8', 'surrogatepass')).hexdigest()[:40]}@no-message-id.helpline>"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from helpline.conversations.actions.attachments import store_attachment
 from helpline.conversations.html import body_from
 from helpline.conversations.models import Message, Ticket, TicketTag
 from helpline.conversations.statuses import REOPENED_BY_CUSTOMER, Delivery, Direction, MessageKind, Status
@@ -100,12 +103,43 @@ def receive_message(
 
 
 @transaction.atomic
-def send_reply(*, ticket: Ticket, author, text: str = "", html_body: str = "", actor: Actor | None = None) -> Message:
-    """An agent answers: the message is stored as queued first, then a task sends it through the channel."""
-    _check_body(text, html_body)
+def send_reply(
+    *,
+    ticket: Ticket,
+    author,
+    text: str = "",
+    html_body: str = "",
+    actor: Actor | None = None,
+    to: list[str] | None = None,
+    cc: list[str] | None = None,
+    bcc: list[str] | None = None,
+    reply_all: bool = False,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    forward: Message | None = None,
+    automatic: str = "",
+    sent_externally: bool = False,
+    external_id: str = "",
+    meta: dict | None = None,
+) -> Message:
+    """An agent answers: the message is stored as queued first, then a task sends it through the channel.
+
+    ``to``/``cc``/``bcc`` override the recipients (default: the requester); ``reply_all`` adds the ticket's
+    participants; ``attachments`` are (name, content, content type); ``forward`` sends that message of the
+    ticket on to ``to`` with ``text`` as a cover note. ``automatic`` (e.g. "new_ticket") marks an answer Helpline
+    sends by itself (author None): it neither answers the ticket nor counts as the first response.
+    ``sent_externally`` records a reply the agent already sent from their own mail client: stored as sent,
+    never sent again.
+    """
+    if forward is None:
+        _check_body(text, html_body)
+    elif len(text or "") > MAX_BODY or len(html_body or "") > MAX_BODY:
+        raise DomainError(_("The message is too long."))
     actor = actor or Actor(user=author)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    body_html, body_text = body_from(text=text, html_body=html_body)
+    meta = _outbound_meta(ticket, meta, to=to, cc=cc, bcc=bcc, reply_all=reply_all, forward=forward)
+    if automatic:
+        meta["automatic"] = automatic
+    body_html, body_text = body_from(text=text, html_body=html_body) if (text or html_body) else ("", "")
     message = _new_message(
         ticket,
         kind=_reply_kind(ticket.channel),
@@ -113,24 +147,32 @@ def send_reply(*, ticket: Ticket, author, text: str = "", html_body: str = "", a
         body_html=body_html,
         body_text=body_text,
         author_user=author,
-        delivery_status=Delivery.QUEUED,
+        delivery_status=Delivery.SENT if sent_externally else Delivery.QUEUED,
+        external_id=external_id[:255],
+        meta=meta,
     )
+    for name, content, content_type in attachments or ():
+        store_attachment(message=message, name=name, content=content, content_type=content_type)
     previous = ticket.status
     live = previous in (Status.CHATTING, Status.CALLING)
-    _touch(ticket, status=None if live else Status.ANSWERED, first_response=ticket.first_response_at is None)
+    answers = not (automatic or forward is not None)
+    if answers:
+        _touch(ticket, status=None if live else Status.ANSWERED, first_response=ticket.first_response_at is None)
+    else:
+        _touch(ticket)
     audit.record(
         account=ticket.account,
         actor=actor,
         action=ev.ReplyQueued.name,
         subject=ticket,
-        data={"message": message.public_id},
+        data={"message": message.public_id, **{k: meta[k] for k in ("automatic", "forward_of") if k in meta}},
     )
     publish_on_commit(
         ev.ReplyQueued(
             account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, message_id=message.pk
         )
     )
-    if not live and previous != Status.ANSWERED:
+    if answers and not live and previous != Status.ANSWERED:
         publish_on_commit(
             ev.TicketStatusChanged(
                 account_id=ticket.account_id,
@@ -141,6 +183,35 @@ def send_reply(*, ticket: Ticket, author, text: str = "", html_body: str = "", a
             )
         )
     return message
+
+
+def _addresses(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for value in values or ():
+        address = (value or "").strip().lower()
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise DomainError(_("%(address)s is not a valid email address.") % {"address": value}) from exc
+        if address not in out:
+            out.append(address)
+    return out
+
+
+def _outbound_meta(ticket: Ticket, meta: dict | None, *, to, cc, bcc, reply_all: bool, forward) -> dict:
+    meta = dict(meta or {})
+    for key, values in (("to", to), ("cc", cc), ("bcc", bcc)):
+        if values:
+            meta[key] = _addresses(values)
+    if reply_all:
+        meta["reply_all"] = True
+    if forward is not None:
+        if forward.ticket_id != ticket.pk or forward.direction == Direction.INTERNAL:
+            raise DomainError(_("Only a message of this ticket can be forwarded."))
+        if not meta.get("to"):
+            raise DomainError(_("Say whom to forward the message to."))
+        meta["forward_of"] = forward.public_id
+    return meta
 
 
 def _reply_kind(channel: str) -> str:

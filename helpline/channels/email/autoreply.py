@@ -1,0 +1,106 @@
+"""Mail Helpline sends by itself: the "new ticket received" acknowledgement and status notices.
+
+Each is an outbound Message (``send_reply(automatic=…)``) so the agent sees it in the thread and the delivery
+task records its status and retries it; each is logged in ``AutoReplyLog`` in the same transaction, which is
+what the rate limits count. ``loops.py`` says when an answer is forbidden.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from helpline.channels.email import loops, templates
+from helpline.channels.email.models import EmailTemplate
+from helpline.channels.email.outbound import brand_for, ticket_mailbox
+from helpline.conversations import actions as conversations
+from helpline.conversations.models import Ticket
+from helpline.people.models import Contact
+
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def send_automatic(
+    *, ticket: Ticket, kind: str, recipient: str, mailbox=None, extra: dict | None = None, limited: bool = True
+) -> str:
+    """Render the account's template of this kind and queue it to ``recipient``.
+
+    ``limited``: an answer to incoming mail (which a loop could trigger) counts against the rate limits; a
+    notice an agent's action causes does not. Returns "sent", or why not: "template_off", "ticket_limit",
+    "recipient_limit", "system_address", "own_address".
+    """
+    from helpline.channels.email.policy import OwnAddresses
+
+    recipient = recipient.strip().lower()
+    reason = loops.recipient_reason(recipient, OwnAddresses(ticket.account))
+    if reason:
+        return reason
+    # One automatic answer at a time per recipient: concurrent deliveries queue here, then count the log.
+    contacts = Contact.objects.select_for_update().filter(account_id=ticket.account_id, primary_email=recipient)
+    list(contacts.values_list("pk", flat=True))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    reason = loops.rate_reason(account=ticket.account, ticket=ticket, recipient=recipient) if limited else ""
+    if reason:
+        return reason
+    context = templates.context_for(ticket, mailbox=mailbox, brand=brand_for(ticket, mailbox), extra=extra)
+    rendered = templates.render(ticket.account, kind, context)
+    if rendered is None:
+        return "template_off"
+    conversations.send_reply(
+        ticket=ticket,
+        author=None,
+        text=rendered.text,
+        html_body=rendered.html,
+        to=[recipient],
+        automatic=kind,
+        meta={"subject": rendered.subject},
+    )
+    loops.log_auto_reply(account=ticket.account, ticket=ticket, recipient=recipient, kind=kind)
+    return "sent"
+
+
+def acknowledge(result, *, parsed, mailbox, suppressed: str) -> str:
+    """After a new ticket was opened from a customer's mail: the "we received it" answer, unless forbidden."""
+    if result.message is None or result.duplicate or not result.new_ticket:
+        return "not_new"
+    if suppressed:
+        return suppressed
+    ticket = result.message.ticket
+    try:
+        outcome = send_automatic(
+            ticket=ticket, kind=EmailTemplate.NEW_TICKET, recipient=parsed.from_address, mailbox=mailbox
+        )
+    except Exception:  # the ticket is stored; a failing acknowledgement must never undo or block that
+        log.exception("acknowledgement for ticket %s failed", ticket.public_id)
+        return "error"
+    if outcome != "sent":
+        log.info("no acknowledgement for ticket %s: %s", ticket.public_id, outcome)
+    return outcome
+
+
+def send_notice(ticket: Ticket, kind: str, *, extra: dict | None = None) -> str:
+    """A status notice to the requester (``resolved``, ``survey``): sent only if the account switched it on."""
+    if ticket.channel != "email" or not ticket.contact.primary_email:
+        return "not_email"
+    return send_automatic(
+        ticket=ticket,
+        kind=kind,
+        recipient=ticket.contact.primary_email,
+        mailbox=ticket_mailbox(ticket),
+        extra=extra,
+        limited=False,
+    )
+
+
+def notify_resolved(event) -> None:
+    """Subscriber for ``TicketStatusChanged``: the "ticket resolved" notice, when the account switched it on."""
+    from helpline.conversations.statuses import Status
+
+    if event.to_status != Status.RESOLVED:
+        return
+    ticket = Ticket.objects.select_related("account", "contact", "brand").filter(pk=event.ticket_id).first()
+    if ticket is not None:
+        outcome = send_notice(ticket, EmailTemplate.RESOLVED)
+        log.info("resolved notice for ticket %s: %s", ticket.public_id, outcome)

@@ -1,0 +1,170 @@
+"""The email channel's threading policy: own mail, spam, agents' replies, strangers and participants.
+
+Reasons kept on the InboundRecord and in ``Message.meta["thread_reason"]``:
+
+- ``in_reply_to`` / ``references`` / ``ticket_code``: a participant continues the ticket so matched;
+- ``new_ticket``: nothing matched;
+- ``stranger_added``: a non-participant answered a ticket; the mailbox says "add them" (they become CC);
+- ``stranger_new_ticket``: a non-participant answered a ticket; the mailbox says "new ticket"
+  (``meta["related_ticket"]`` names the ticket they quoted, for the agent only);
+- ``agent_reply``: an agent answered from their own mail client with a valid reply token;
+- ``spam``: spamd scored it at or above the mailbox's threshold: a ticket of its own in status spam;
+- ``own_message``: our own outgoing mail came back in; nothing is stored;
+- ``duplicate`` (the pipeline): the same Message-ID was already delivered, e.g. through another mailbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import transaction
+
+from helpline.channels.email import reply_token, threading
+from helpline.channels.email.models import AcceptedDomain, Mailbox
+from helpline.conversations.models import Message, Ticket, TicketParticipant
+from helpline.conversations.statuses import Status
+from helpline.core.actors import SYSTEM
+from helpline.ingest.pipeline import InboundMessage, ThreadDecision, ThreadPolicy
+from helpline.people.actions import find_or_create_contact
+from helpline.security import audit
+from helpline.tenancy.models import User
+
+MAX_PARTICIPANTS = 20  # added from one message's To and CC
+
+
+class OwnAddresses:
+    """The account's own addresses: every mailbox, and any address at one of its accepted domains."""
+
+    def __init__(self, account):
+        self.account = account
+
+    @cached_property
+    def mailboxes(self) -> set[str]:
+        return {a.lower() for a in Mailbox.objects.filter(account=self.account).values_list("address", flat=True)}
+
+    @cached_property
+    def domains(self) -> set[str]:
+        return {d.lower() for d in AcceptedDomain.objects.filter(account=self.account).values_list("domain", flat=True)}
+
+    def __contains__(self, address: str) -> bool:
+        address = (address or "").strip().lower()
+        return address in self.mailboxes or address.rpartition("@")[2] in self.domains
+
+
+def agent_for(account, address: str):
+    """The active agent of the account who signs in with this address, if any."""
+    if not address:
+        return None
+    return (
+        User.objects.filter(
+            email=address.strip().lower(),
+            is_active=True,
+            memberships__account=account,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .first()
+    )
+
+
+@dataclass
+class EmailPolicy(ThreadPolicy):
+    mailbox: Mailbox | None = None
+    to: list[tuple[str, str]] = field(default_factory=list)  # (display name, address) as in the headers
+    cc: list[tuple[str, str]] = field(default_factory=list)
+    token_values: list[str] = field(default_factory=list)  # Message-IDs and X-Helpline-Reply-Token values
+    is_spam: bool = False
+    own: OwnAddresses | None = None
+
+    @property
+    def stranger_policy(self) -> str:
+        return self.mailbox.stranger_policy if self.mailbox else Mailbox.NEW_TICKET
+
+    def decide(self, inbound: InboundMessage, contact) -> ThreadDecision:
+        account = inbound.account
+        mine = threading.own_message(account, inbound.external_id)
+        if mine is not None:
+            return ThreadDecision(ticket=None, reason="own_message", existing=mine)
+        if self.is_spam:
+            return ThreadDecision(ticket=None, reason="spam", status=Status.SPAM)
+        agent_decision = self._agent_reply(account, inbound.sender_value)
+        if agent_decision is not None:
+            return agent_decision
+        match = threading.match_thread(
+            account,
+            in_reply_to=inbound.in_reply_to,
+            references=inbound.references,
+            subject=inbound.subject,
+        )
+        if match is None:
+            return ThreadDecision(ticket=None, reason="new_ticket")
+        if threading.is_participant(match.ticket, contact) or (
+            match.how != threading.TICKET_CODE_REASON and threading.was_addressed(match, inbound.sender_value)
+        ):
+            return ThreadDecision(ticket=match.ticket, reason=match.how)
+        if self.stranger_policy == Mailbox.ADD_PARTICIPANT:
+            return ThreadDecision(ticket=match.ticket, reason="stranger_added", meta={"thread_match": match.how})
+        return ThreadDecision(
+            ticket=None,
+            reason="stranger_new_ticket",
+            meta={"thread_match": match.how, "related_ticket": match.ticket.code},
+        )
+
+    def _agent_reply(self, account, address: str) -> ThreadDecision | None:
+        agent = agent_for(account, address)
+        if agent is None:
+            return None
+        for found in reply_token.verified_tokens(self.token_values):
+            if found.agent_public_id != agent.public_id:
+                continue
+            ticket = Ticket.objects.filter(account=account, public_id=found.ticket_public_id).first()
+            if ticket is not None:
+                return ThreadDecision(ticket=ticket, reason="agent_reply", agent=agent)
+        return None
+
+    def stored(self, inbound: InboundMessage, message: Message, decision: ThreadDecision) -> None:
+        if decision.reason == "spam":
+            return
+        ticket = message.ticket
+        if decision.reason == "stranger_added":
+            add_participants(ticket, [(inbound.sender_value, inbound.sender_name)], TicketParticipant.CC)
+        own = self.own or OwnAddresses(inbound.account)
+        exclude = {inbound.sender_value.lower(), *(a.lower() for a in _agent_addresses(inbound.account, self))}
+        for role, people in ((TicketParticipant.TO, self.to), (TicketParticipant.CC, self.cc)):
+            wanted = [(a, name) for name, a in people if a and a.lower() not in exclude and a not in own]
+            add_participants(ticket, wanted, role)
+
+
+def _agent_addresses(account, policy: EmailPolicy) -> list[str]:
+    addresses = [a.lower() for _name, a in (*policy.to, *policy.cc) if a]
+    if not addresses:
+        return []
+    return list(
+        User.objects.filter(email__in=addresses, memberships__account=account, memberships__is_active=True)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def add_participants(ticket: Ticket, people: list[tuple[str, str]], role: str) -> list[TicketParticipant]:
+    """Add (address, name) pairs to the ticket; the requester and people already on it are left alone."""
+    added = []
+    for address, name in people[:MAX_PARTICIPANTS]:
+        contact, _created = find_or_create_contact(account=ticket.account, kind="email", value=address, name=name)
+        if contact.pk == ticket.contact_id:
+            continue
+        participant, created = TicketParticipant.objects.get_or_create(
+            ticket=ticket, contact=contact, defaults={"account_id": ticket.account_id, "role": role}
+        )
+        if created:
+            added.append(participant)
+            audit.record(
+                account=ticket.account,
+                actor=SYSTEM,
+                action="ticket.participant_added",
+                subject=ticket,
+                data={"contact": contact.public_id, "role": role},
+            )
+    return added
