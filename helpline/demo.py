@@ -18,6 +18,7 @@ from helpline.tenancy.models import Account, Department, Membership, User
 
 SLUG = "demo"
 OWNER_EMAIL = "owner@demo.helpline.test"
+MAILBOX = "support@demo.helpline.test"
 DEFAULT_PASSWORD = "helpline-demo"  # noqa: S105 - the documented demo login
 AGENTS = [
     ("Ada Lovelace", "ada@demo.helpline.test"),
@@ -70,7 +71,17 @@ def create_demo() -> DemoResult:
     if account is None:
         with transaction.atomic():
             account = _build(password)
+    _ensure_mailbox(account)
     return DemoResult(account=account, owner_email=OWNER_EMAIL, owner_password=password)
+
+
+def _ensure_mailbox(account) -> None:
+    """The demo mailbox, which `helpline smtpd` and `helpline ingest-email` accept."""
+    from helpline.channels.email.models import Mailbox
+
+    Mailbox.objects.get_or_create(
+        account=account, address=MAILBOX, defaults={"name": "Demo support", "inbound": Mailbox.FORWARD}
+    )
 
 
 def _build(password: str) -> Account:

@@ -64,6 +64,17 @@ def test_demo_is_idempotent(data_dir):
         data_dir,
     )
     assert count.stdout.strip() == "50"
+    mailbox = run(
+        [
+            "manage",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from helpline.channels.email.models import Mailbox as M; print(list(M.objects.values_list('address', flat=True)))",  # noqa: E501
+        ],
+        data_dir,
+    )
+    assert mailbox.stdout.strip() == "['support@demo.helpline.test']"
 
 
 @pytest.mark.parametrize(
