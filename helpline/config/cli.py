@@ -1,4 +1,4 @@
-"""The ``helpline`` command: serve, worker, migrate, demo, account, apikey, manage."""
+"""The ``helpline`` command: serve, worker, migrate, demo, account, apikey, ingest-email, smtpd, manage."""
 
 from __future__ import annotations
 
@@ -101,11 +101,40 @@ def cmd_apikey_create(args) -> None:
     print(raw)
 
 
+def cmd_ingest_email(args) -> None:
+    """An MTA pipe target: exit 0 when stored, 75 (EX_TEMPFAIL) when the MTA should retry, 67/65/64 otherwise."""
+    raw = sys.stdin.buffer.read()  # all of it first, so the MTA never sees a broken pipe
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.config.settings")
+    try:
+        import django
+
+        django.setup()
+    except Exception as exc:  # unreadable configuration or data dir: keep the mail queued at the MTA
+        print(f"helpline ingest-email: {exc}", file=sys.stderr)
+        raise SystemExit(75) from exc
+    from helpline.channels.email.transports.pipe import ingest_from_pipe
+
+    raise SystemExit(ingest_from_pipe(account_slug=args.account, mailbox_address=args.mailbox, raw=raw))
+
+
+def cmd_smtpd(args) -> None:
+    _setup()
+    from helpline.channels.email.transports.smtpd import serve
+
+    serve(host=args.host, port=args.port)
+
+
 def cmd_manage(args) -> None:
     _setup(check_services=False)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["helpline manage", *args.rest])
+
+
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> None:
+    parser.print_usage(sys.stderr)
+    print(f"{parser.prog}: error: {message}", file=sys.stderr)
+    raise SystemExit(64)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     key_create.add_argument("--account", required=True)
     key_create.add_argument("--name", default="CLI")
     key_create.set_defaults(func=cmd_apikey_create)
+
+    ingest = sub.add_parser("ingest-email", help="store one email read from stdin (an MTA pipe target)")
+    ingest.add_argument("--account", required=True, help="the account's slug")
+    ingest.add_argument("--mailbox", help="the address of the account's mailbox the mail was sent to")
+    ingest.set_defaults(func=cmd_ingest_email)
+    ingest.error = lambda message: _usage_error(ingest, message)  # EX_USAGE: the MTA must not read it as retry
+
+    smtpd = sub.add_parser("smtpd", help="run the built-in SMTP receiver")
+    smtpd.add_argument("--host", default="127.0.0.1")
+    smtpd.add_argument("--port", type=int, default=2525)
+    smtpd.set_defaults(func=cmd_smtpd)
 
     manage = sub.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
