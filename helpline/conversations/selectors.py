@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from helpline.conversations.models import Attachment, Message, Tag, Ticket
+from helpline.conversations.models import Attachment, Message, Tag, Ticket, TicketTag
 from helpline.conversations.statuses import PRIORITY_BY_NAME, Status
 from helpline.core.errors import DomainError
 
@@ -36,7 +40,7 @@ class TicketFilter:
         return any(getattr(self, f) for f in self.__dataclass_fields__)
 
 
-def encode_cursor(ticket: Ticket) -> str:
+def encode_cursor(ticket: Ticket | TicketSummary) -> str:
     raw = f"{ticket.last_activity_at.isoformat()}|{ticket.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -51,15 +55,27 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def _filtered(account, f: TicketFilter):
+    return _with_status(_scoped(account, f), f.status)
+
+
+def _check_status(status: str) -> None:
+    if status and status not in Status.values:
+        raise DomainError(_("Unknown status %(status)s.") % {"status": status})
+
+
+def _with_status(qs, status: str):
+    """Under one status, or every status but spam and deleted when none is chosen."""
+    _check_status(status)
+    if status:
+        return qs.filter(status=status)
+    return qs.exclude(status__in=[Status.DELETED, Status.SPAM])
+
+
+def _scoped(account, f: TicketFilter):
+    """The account's tickets under every filter but the status."""
     from helpline.tenancy.models import Department, User
 
     qs = Ticket.objects.filter(account=account)
-    if f.status:
-        if f.status not in Status.values:
-            raise DomainError(_("Unknown status %(status)s.") % {"status": f.status})
-        qs = qs.filter(status=f.status)
-    else:
-        qs = qs.exclude(status__in=[Status.DELETED, Status.SPAM])
     if f.department:
         department = Department.objects.filter(account=account, public_id=f.department).first()
         if department is None:
@@ -90,11 +106,14 @@ def _filtered(account, f: TicketFilter):
     return qs
 
 
-def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: int = PAGE_SIZE):
-    """One page of the inbox, newest activity first. Returns (tickets, next_cursor)."""
-    limit = max(1, min(limit, 100))
+def _order_field(f: TicketFilter) -> str:
+    return "tickettag__last_activity_at" if f.tag else "last_activity_at"
+
+
+def _page_queryset(account, f: TicketFilter, cursor: str | None):
+    """The filtered tickets from the cursor on (all when None), newest activity first."""
     qs = _filtered(account, f)
-    order_field = "tickettag__last_activity_at" if f.tag else "last_activity_at"
+    order_field = _order_field(f)
     if cursor:
         when, pk = decode_cursor(cursor)
         # The redundant `<= when` is a range both databases seek to in the inbox indexes; with the OR alone
@@ -103,24 +122,126 @@ def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: 
             Q(**{f"{order_field}__lte": when}),
             Q(**{f"{order_field}__lt": when}) | Q(**{order_field: when, "pk__lt": pk}),
         )
+    return qs.order_by(f"-{order_field}", "-pk")
+
+
+def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: int = PAGE_SIZE):
+    """One page of the inbox, newest activity first. Returns (tickets, next_cursor)."""
+    limit = max(1, min(limit, 100))
     qs = (
-        qs.select_related("contact", "assignee", "department")
+        _page_queryset(account, f, cursor)
+        .select_related("contact", "assignee", "department")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by(f"-{order_field}", "-pk")
     )
     page = list(qs[: limit + 1])
     next_cursor = encode_cursor(page[limit - 1]) if len(page) > limit else None
     return page[:limit], next_cursor
 
 
-def count_tickets(account, f: TicketFilter) -> tuple[int, bool]:
-    """A bounded, briefly cached count: (count, capped). Never counts past COUNT_CAP rows."""
-    key = f"tcount:{account.pk}:{hashlib.sha256(repr(f).encode()).hexdigest()[:32]}"
+class TicketSummary(NamedTuple):
+    """What a list row shows of a ticket: plain values, no model instances (a page of them is cheap)."""
+
+    pk: int
+    public_id: str
+    code: str
+    subject: str
+    status: str
+    priority: int
+    channel: str
+    last_activity_at: datetime
+    contact_name: str  # the contact's display name
+    assignee_name: str  # "" when nobody is assigned
+    department_name: str  # "" without a department
+    tag_names: list[str]
+
+
+_SUMMARY_COLUMNS = (
+    "pk",
+    "public_id",
+    "code",
+    "subject",
+    "status",
+    "priority",
+    "channel",
+    "last_activity_at",
+    "contact__name",
+    "contact__primary_email",
+    "assignee__name",
+    "assignee__email",
+    "department__name",
+)
+
+
+def list_ticket_summaries(account, f: TicketFilter, *, cursor: str | None = None, limit: int = PAGE_SIZE):
+    """list_tickets as TicketSummary rows, in two queries (the page, then its tags). (summaries, next_cursor)."""
+    limit = max(1, min(limit, 100))
+    page = list(_page_queryset(account, f, cursor).values_list(*_SUMMARY_COLUMNS)[: limit + 1])
+    tag_names = defaultdict(list)
+    if page:
+        links = TicketTag.objects.filter(ticket_id__in=[row[0] for row in page[:limit]]).order_by("tag__name")
+        for ticket_id, name in links.values_list("ticket_id", "tag__name"):
+            tag_names[ticket_id].append(name)
+    visitor = str(_("Visitor"))
+    summaries = [
+        TicketSummary(
+            *row[:8],
+            contact_name=contact_name or contact_email or visitor,  # as Contact.display_name
+            assignee_name=assignee_name or assignee_email or "",  # as User.display_name
+            department_name=department_name or "",
+            tag_names=tag_names[row[0]],
+        )
+        for *row, contact_name, contact_email, assignee_name, assignee_email, department_name in page[:limit]
+    ]
+    next_cursor = encode_cursor(summaries[-1]) if len(page) > limit else None
+    return summaries, next_cursor
+
+
+_STATUS_SLOT = "\x00status"  # stands for the status in a count compiled once for several statuses
+
+
+def _bounded_count_sql(qs) -> tuple[str, list]:
+    """SQL for `(SELECT COUNT(*) …)` of at most COUNT_CAP + 1 rows of qs, and its parameters."""
+    sql, params = qs.values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+    return f"(SELECT COUNT(*) FROM ({sql}) AS bounded)", list(params)  # noqa: S608 - SQL compiled by the ORM
+
+
+def count_tickets_by_status(account, f: TicketFilter, statuses: list[str]) -> dict[str, tuple[int, bool]]:
+    """Bounded counts under each of these statuses ("" = every active one) and f's other filters, in one query.
+
+    {status: (count, capped)}; no count goes past COUNT_CAP rows. Cached briefly per account and filter.
+    """
+    f = replace(f, status="")
+    key = f"tcounts:{account.pk}:{hashlib.sha256(repr((f, statuses)).encode()).hexdigest()[:32]}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    n = _filtered(account, f).values("pk")[: COUNT_CAP + 1].count()
-    result = (min(n, COUNT_CAP), n > COUNT_CAP)
+    for status in statuses:
+        _check_status(status)
+    # In the inbox's order, so each bounded count reads the head of the index range the list reads (an
+    # index-only scan of at most COUNT_CAP + 1 entries) rather than whatever the planner estimates cheaper.
+    scoped = _scoped(account, f).order_by(f"-{_order_field(f)}", "-pk")
+    try:
+        # Compiled twice, not once per status: one status's count with a placeholder for the status, and the
+        # count of every active one.
+        one_status, one_status_params = _bounded_count_sql(scoped.filter(status=_STATUS_SLOT))
+        all_active, all_active_params = _bounded_count_sql(_with_status(scoped, ""))
+    except EmptyResultSet:  # a filter names nothing (a department, agent or tag that is gone)
+        numbers = [0] * len(statuses)
+    else:
+        slot = one_status_params.index(_STATUS_SLOT)
+        subqueries, params = [], []
+        for status in statuses:
+            if status:
+                subqueries.append(one_status)
+                params += [*one_status_params[:slot], status, *one_status_params[slot + 1 :]]
+            else:
+                subqueries.append(all_active)
+                params += all_active_params
+        # One round trip: a scalar subquery per status.
+        with connections[scoped.db].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(subqueries)}", params)
+            numbers = cursor.fetchone()
+    result = {status: (min(n, COUNT_CAP), n > COUNT_CAP) for status, n in zip(statuses, numbers, strict=True)}
     cache.set(key, result, COUNT_TTL)
     return result
 

@@ -9,6 +9,7 @@ from helpline.conversations.models import Tag
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import Conflict, DomainError
 from helpline.security import audit
+from helpline.tenancy.selectors import forget_account_lists
 
 
 @transaction.atomic
@@ -25,4 +26,5 @@ def create_tag(*, account, name: str, colour: str = "#64748b", actor: Actor = SY
     except IntegrityError as exc:
         raise Conflict(taken) from exc
     audit.record(account=account, actor=actor, action="tag.created", subject=tag, data={"name": tag.name})
+    forget_account_lists(account.pk)
     return tag

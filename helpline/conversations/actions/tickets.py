@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from helpline.conversations.locks import lock_ticket
 from helpline.conversations.models import CustomField, CustomFieldValue, Tag, Ticket, TicketTag
 from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
 from helpline.core import clock
@@ -13,11 +14,7 @@ from helpline.core.errors import DomainError
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
-
-
-def _locked(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock so concurrent writers serialise."""
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+from helpline.tenancy.selectors import forget_account_lists
 
 
 @transaction.atomic
@@ -74,7 +71,7 @@ def change_status(*, ticket: Ticket, status: str, actor: Actor = SYSTEM, allow_l
     allowed = Status.values if allow_live else SETTABLE_STATUSES
     if status not in allowed:
         raise DomainError(_("Unknown status %(status)s.") % {"status": status})
-    ticket = _locked(ticket)
+    ticket = lock_ticket(ticket)
     previous = ticket.status
     if previous == status:
         return ticket
@@ -107,7 +104,7 @@ def change_status(*, ticket: Ticket, status: str, actor: Actor = SYSTEM, allow_l
 def change_priority(*, ticket: Ticket, priority: int, actor: Actor = SYSTEM) -> Ticket:
     if priority not in Priority.values:
         raise DomainError(_("Unknown priority."))
-    ticket = _locked(ticket)
+    ticket = lock_ticket(ticket)
     previous = ticket.priority
     if previous == priority:
         return ticket
@@ -137,7 +134,7 @@ def assign_ticket(*, ticket: Ticket, assignee, actor: Actor = SYSTEM) -> Ticket:
     """Assign to an agent of the ticket's account, or unassign with ``assignee=None``."""
     if assignee is not None and not assignee.memberships.filter(account_id=ticket.account_id, is_active=True).exists():
         raise DomainError(_("That agent does not work in this account."))
-    ticket = _locked(ticket)
+    ticket = lock_ticket(ticket)
     previous = ticket.assignee_id
     new = assignee.pk if assignee else None
     if previous == new:
@@ -168,7 +165,7 @@ def transfer_ticket(*, ticket: Ticket, department, assignee=None, actor: Actor =
     """Move the ticket to another department (optionally to an agent there)."""
     if department is not None and department.account_id != ticket.account_id:
         raise DomainError(_("That department belongs to another account."))
-    ticket = _locked(ticket)
+    ticket = lock_ticket(ticket)
     previous = ticket.department_id
     new = department.pk if department else None
     if previous != new:
@@ -210,7 +207,9 @@ def _tags_by_name(account, names: list[str]) -> list[Tag]:
     for name in names:
         tag = existing.get(name.lower())
         if tag is None:
-            tag, _created = Tag.objects.get_or_create(account=account, name=name)
+            tag, created = Tag.objects.get_or_create(account=account, name=name)
+            if created:
+                forget_account_lists(account.pk)
         tags.append(tag)
     return tags
 
@@ -230,7 +229,7 @@ def _add_tags(ticket: Ticket, names: list[str]) -> list[str]:
 
 @transaction.atomic
 def tag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> list[str]:
-    ticket = _locked(ticket)
+    ticket = lock_ticket(ticket)
     added = _add_tags(ticket, names)
     if added:
         ticket.save(update_fields=["updated_at"])
@@ -247,7 +246,7 @@ def tag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> li
 
 @transaction.atomic
 def untag_ticket(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> list[str]:
-    ticket = _locked(ticket)
+    ticket = lock_ticket(ticket)
     wanted = {n.strip().lower() for n in names if n and n.strip()}
     links = [
         link

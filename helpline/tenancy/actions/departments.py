@@ -10,6 +10,7 @@ from helpline.core.errors import Conflict, DomainError
 from helpline.security import audit
 from helpline.tenancy.models import Department, DepartmentMember, Membership
 from helpline.tenancy.plans import ensure_within_limit
+from helpline.tenancy.selectors import forget_account_lists
 
 
 def _name(name: str) -> str:
@@ -30,6 +31,7 @@ def create_department(*, account, name: str, description: str = "", actor: Actor
     audit.record(
         account=account, actor=actor, action="department.created", subject=department, data={"name": department.name}
     )
+    forget_account_lists(account.pk)
     return department
 
 
@@ -49,6 +51,7 @@ def update_department(*, department: Department, name: str, description: str = "
         subject=department,
         data={"name": department.name},
     )
+    forget_account_lists(department.account_id)
     return department
 
 

@@ -18,6 +18,7 @@ from helpline.security import audit
 from helpline.tenancy import permissions
 from helpline.tenancy.models import Invitation, Membership, Role, User
 from helpline.tenancy.plans import ensure_within_limit
+from helpline.tenancy.selectors import forget_account_lists
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -43,6 +44,7 @@ def add_member(*, account, user: User, role: str = Membership.AGENT, actor: Acto
     audit.record(
         account=account, actor=actor, action="agent.added", subject=membership, data={"email": user.email, "role": role}
     )
+    forget_account_lists(account.pk)
     return membership
 
 
@@ -133,6 +135,7 @@ def deactivate_member(*, membership: Membership, actor: Actor = SYSTEM) -> Membe
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit.record(account=membership.account, actor=actor, action="agent.deactivated", subject=membership)
+    forget_account_lists(membership.account_id)
     return membership
 
 

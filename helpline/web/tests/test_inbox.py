@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.formats import date_format
 
-from helpline.conversations.actions import assign_ticket, change_status, transfer_ticket
-from helpline.conversations.models import Ticket
+from helpline.conversations.actions import assign_ticket, change_status, create_tag, transfer_ticket
+from helpline.conversations.models import Tag, Ticket
 from helpline.conversations.selectors import PAGE_SIZE
 from helpline.conversations.statuses import Priority
 from helpline.core import clock
-from helpline.tenancy.actions import create_department
-from helpline.tenancy.models import Department
-from helpline.web.tests.conftest import htmx_target
+from helpline.people.models import Contact
+from helpline.tenancy.actions import create_department, deactivate_member, update_department
+from helpline.tenancy.models import Department, Membership
+from helpline.web.tests.conftest import htmx_target, signed_in
 
 
 @pytest.fixture
@@ -180,3 +184,133 @@ def test_older_link_walks_the_keyset_pages(agent_client, ticket):
     assert listed(second) == [f"Bulk {PAGE_SIZE - 1:04d}"]
     assert second.context["older_url"] == ""
     assert second.context["newest_url"] == "/agent/?channel=web"
+
+
+def _options(body: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}" class="select">(.*?)</select>', body, re.S).group(1)
+    return re.findall(r"<option [^>]*>([^<]*)</option>", select)
+
+
+def test_the_filter_bar_shows_a_new_department_agent_and_tag_at_once(owner_client, account, make_agent, make_ticket):
+    before = owner_client.get("/agent/").content.decode()  # fills the cached filter lists
+    assert _options(before, "department") == ["All", "Support"]
+    assert _options(before, "assignee") == ["Anyone", "Me", "Unassigned", "owner"]
+    assert _options(before, "tag") == ["Any"]
+
+    create_department(account=account, name="Escalations")
+    make_agent(account, "zed@acme.test", "Zed Agent")
+    create_tag(account=account, name="legal")
+    make_ticket(account, tags=["fresh"])
+
+    after = owner_client.get("/agent/").content.decode()
+    assert _options(after, "department") == ["All", "Escalations", "Support"]
+    assert _options(after, "assignee") == ["Anyone", "Me", "Unassigned", "Zed Agent", "owner"]
+    assert _options(after, "tag") == ["Any", "fresh", "legal"]
+
+
+def test_the_filter_bar_drops_a_deactivated_agent_and_shows_a_renamed_department(owner_client, account, agent):
+    before = owner_client.get("/agent/").content.decode()
+    assert _options(before, "assignee") == ["Anyone", "Me", "Unassigned", "Alice Agent", "owner"]
+
+    deactivate_member(membership=Membership.objects.get(account=account, user=agent))
+    update_department(department=Department.objects.get(account=account, name="Support"), name="Help")
+
+    after = owner_client.get("/agent/").content.decode()
+    assert _options(after, "assignee") == ["Anyone", "Me", "Unassigned", "owner"]
+    assert _options(after, "department") == ["All", "Help"]
+    response = owner_client.get(f"/agent/?assignee={agent.public_id}")
+    assert response.status_code == 400
+    assert "There is no such agent in this account." in response.content.decode()
+
+
+def test_a_filter_value_missing_from_stale_cached_lists_is_still_accepted(owner_client, account, make_ticket):
+    owner_client.get("/agent/")
+    # Written around the actions (as another process with its own cache would): the cached lists are stale.
+    billing = Department.objects.create(account=account, name="Billing")
+    Tag.objects.create(account=account, name="quiet")
+    ticket = make_ticket(account, subject="Refund please")
+    Ticket.objects.filter(pk=ticket.pk).update(department=billing)
+    response = owner_client.get(f"/agent/?department={billing.public_id}&tag=quiet")
+    assert response.status_code == 200
+    assert listed(response) == []
+    assert listed(owner_client.get(f"/agent/?department={billing.public_id}")) == ["Refund please"]
+
+
+def test_a_row_shows_the_tickets_fields_escaped(owner_client, account, agent, make_ticket):
+    account.timezone = "Europe/Berlin"
+    account.save(update_fields=["timezone"])
+    billing = create_department(account=account, name="Billing & <Co>")
+    ticket = make_ticket(
+        account, subject='<b>Broken</b> & "bent"', channel="email", priority=Priority.URGENT, tags=["vip", "a<b"]
+    )
+    Contact.objects.filter(pk=ticket.contact_id).update(name="<émile> Zola")
+    assign_ticket(ticket=ticket, assignee=agent)
+    transfer_ticket(ticket=ticket, department=billing)
+    change_status(ticket=ticket, status="open")
+    moment = clock.now().replace(microsecond=0) - timedelta(hours=3)
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=moment)
+    local = moment.astimezone(ZoneInfo("Europe/Berlin"))
+
+    body = owner_client.get("/agent/").content.decode()
+
+    row = re.search(r"      <li>\n        <a class=\"ticket-row.*?</li>\n", body, re.S).group(0)
+    assert row == (
+        "      <li>\n"
+        f'        <a class="ticket-row ticket-row--p4" href="/agent/tickets/{ticket.public_id}/"'
+        f' data-ticket-row="{ticket.public_id}">\n'
+        '          <span class="ticket-row__who">\n'
+        '            <span class="avatar avatar--soft" aria-hidden="true">&lt;</span>\n'
+        '            <span class="ticket-row__contact">&lt;émile&gt; Zola</span>\n'
+        "          </span>\n"
+        '          <span class="ticket-row__main">\n'
+        '            <span class="ticket-row__subject">&lt;b&gt;Broken&lt;/b&gt; &amp; &quot;bent&quot;</span>\n'
+        '            <span class="ticket-row__meta">\n'
+        '              <span class="ticket-row__contact-inline">&lt;émile&gt; Zola</span>\n'
+        f'              <span class="code">#{ticket.code}</span>\n'
+        "              <span>email</span>\n"
+        "              <span>Billing &amp; &lt;Co&gt;</span>\n"
+        '              <span class="tag">a&lt;b</span><span class="tag">vip</span>\n'
+        "            </span>\n"
+        "          </span>\n"
+        '          <span class="ticket-row__side">\n'
+        '            <span class="badge badge--open">Open</span>\n'
+        '            <span class="priority priority--p4">Urgent</span>\n'
+        '            <span class="ticket-row__assignee">Alice Agent</span>\n'
+        f'            <time datetime="{local.isoformat()}" title="{date_format(local, "DATETIME_FORMAT")}">'
+        "3\xa0hours ago</time>\n"
+        "          </span>\n"
+        "        </a>\n"
+        "      </li>\n"
+    )
+    assert local.isoformat().endswith(("+01:00", "+02:00"))
+
+
+def test_an_unassigned_row_without_department_or_tags(owner_client, account, make_ticket):
+    ticket = make_ticket(account, subject="Quiet one", priority=Priority.HIGH)
+    Ticket.objects.filter(pk=ticket.pk).update(department=None)
+    body = owner_client.get("/agent/").content.decode()
+    row = re.search(r'<span class="ticket-row__meta">.*?</time>', body, re.S).group(0)
+    assert '<span class="ticket-row__assignee"><em>Unassigned</em></span>' in row
+    assert '<span class="priority priority--p3">High</span>' in row
+    assert '<span class="badge badge--new">New</span>' in row
+    assert "<span>web</span>\n              \n              \n            </span>" in row
+    assert "just now</time>" in row
+
+
+def test_the_filter_bar_lists_only_this_accounts_agents_departments_and_tags(
+    owner_client, account, other_account, make_agent, make_ticket
+):
+    other_client = signed_in(other_account.owner, other_account)
+    other_client.get("/agent/")  # Globex's lists are cached too
+    create_department(account=other_account, name="Globex Only")
+    make_agent(other_account, "gina@globex.test", "Gina Globex")
+    make_ticket(other_account, tags=["globex-tag"])
+    make_ticket(account, tags=["acme-tag"])
+
+    body = owner_client.get("/agent/").content.decode()
+    assert _options(body, "department") == ["All", "Support"]
+    assert _options(body, "assignee") == ["Anyone", "Me", "Unassigned", "owner"]
+    assert _options(body, "tag") == ["Any", "acme-tag"]
+    other_body = other_client.get("/agent/").content.decode()
+    assert _options(other_body, "department") == ["All", "Globex Only", "Support"]
+    assert _options(other_body, "tag") == ["Any", "globex-tag"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,21 +9,20 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from helpline.channels.registry import registry
-from helpline.conversations.selectors import count_tickets, list_tickets
+from helpline.conversations.selectors import count_tickets_by_status, list_ticket_summaries
 from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
 from helpline.core.errors import DomainError
 from helpline.tenancy import permissions
-from helpline.tenancy.selectors import list_agents, list_departments
 from helpline.web.decorators import workspace_view
 from helpline.web.htmx import targets
 from helpline.web.inbox_filters import (
     ASSIGNEE_ME,
     ASSIGNEE_UNASSIGNED,
     InboxQuery,
+    filter_choices,
     parse_inbox_query,
     raw_values,
 )
-from helpline.web.queries import list_tag_names
 
 LIST_ID = "ticket-list"
 
@@ -44,9 +41,11 @@ def _url_with(values: dict, **changes) -> str:
 
 def _status_counts(account, query: InboxQuery) -> list[dict]:
     """One bounded count per status under the other active filters; 'all' leaves out spam and deleted."""
+    statuses = [("", _("All active")), *((s.value, s.label) for s in SETTABLE_STATUSES)]
+    counts = count_tickets_by_status(account, query.filter, [value for value, _label in statuses])
     rows = []
-    for value, label in [("", _("All active")), *((s.value, s.label) for s in SETTABLE_STATUSES)]:
-        count, capped = count_tickets(account, replace(query.filter, status=value))
+    for value, label in statuses:
+        count, capped = counts[value]
         rows.append(
             {
                 "value": value,
@@ -65,14 +64,11 @@ def _status_counts(account, query: InboxQuery) -> list[dict]:
 @workspace_view(permissions.WORK_TICKETS, permissions.VIEW_ALL_TICKETS)
 def inbox(request):
     account = request.membership.account
-    agents = list_agents(account)
-    departments = list_departments(account)
+    choices = filter_choices(account)
     error, tickets, next_cursor, counts = "", [], None, []
     try:
-        query = parse_inbox_query(
-            request.GET, account=account, user=request.user, agents=agents, departments=departments
-        )
-        tickets, next_cursor = list_tickets(account, query.filter, cursor=query.cursor or None)
+        query = parse_inbox_query(request.GET, account=account, user=request.user, choices=choices)
+        tickets, next_cursor = list_ticket_summaries(account, query.filter, cursor=query.cursor or None)
         counts = _status_counts(account, query)
     except DomainError as exc:
         query = InboxQuery(filter=None, values=raw_values(request.GET))
@@ -92,9 +88,9 @@ def inbox(request):
         return render(request, "agent/_ticket_list_response.html", context, status=status)
     context.update(
         {
-            "agents": agents,
-            "departments": departments,
-            "tag_names": list_tag_names(account),
+            "agents": choices.agents,
+            "departments": choices.departments,
+            "tag_choices": [(name, name) for name in choices.tag_names],
             "channels": registry.kinds(),
             "statuses": [(s.value, s.label) for s in Status],
             "priorities": [(p.name.lower(), p.label) for p in Priority],
