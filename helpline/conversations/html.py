@@ -44,8 +44,10 @@ ALLOWED_TAGS = {
     "u",
     "ul",
 }
+QUOTE_MARKER = "data-helpline-quoted"  # on a <div>: where the quoted history begins (set at ingest, only folds it)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
+    "div": {QUOTE_MARKER},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},

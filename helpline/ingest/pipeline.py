@@ -116,10 +116,10 @@ def quarantine(record: InboundRecord, reason: str, *, thread_reason: str = "") -
 
 def finish(record: InboundRecord, message: Message | None, reason: str) -> InboundRecord:
     """Mark a record processed without storing a new message (a duplicate, a bounce matched to its message…)."""
-    InboundRecord.objects.filter(pk=record.pk).update(
-        state=InboundRecord.PROCESSED, message=message, thread_reason=reason[:32]
-    )
-    record.refresh_from_db()
+    updates = {"state": InboundRecord.PROCESSED, "message": message, "thread_reason": reason[:32]}
+    InboundRecord.objects.filter(pk=record.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(record, name, value)
     return record
 
 
@@ -186,7 +186,6 @@ def deliver(record: InboundRecord, inbound: InboundMessage) -> IngestResult:
         return IngestResult(
             record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
         )
-    record.refresh_from_db()
     return IngestResult(record=record, message=message, duplicate=known, thread_reason=reason, new_ticket=created)
 
 

@@ -15,6 +15,7 @@ from helpline.channels.email import loops, templates
 from helpline.channels.email.models import EmailTemplate
 from helpline.channels.email.outbound import brand_for, ticket_mailbox
 from helpline.conversations import actions as conversations
+from helpline.conversations.locks import lock_ticket
 from helpline.conversations.models import Ticket
 from helpline.people.models import Contact
 
@@ -23,24 +24,31 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def send_automatic(
-    *, ticket: Ticket, kind: str, recipient: str, mailbox=None, extra: dict | None = None, limited: bool = True
+    *,
+    ticket: Ticket,
+    kind: str,
+    recipient: str,
+    mailbox=None,
+    extra: dict | None = None,
+    limited: bool = True,
+    own=None,
 ) -> str:
     """Render the account's template of this kind and queue it to ``recipient``.
 
     ``limited``: an answer to incoming mail (which a loop could trigger) counts against the rate limits; a
     notice an agent's action causes does not. Returns "sent", or why not: "template_off", "ticket_limit",
-    "recipient_limit", "system_address", "own_address".
+    "recipient_limit", "invalid_address", "system_address", "own_address".
     """
     from helpline.channels.email.policy import OwnAddresses
 
     recipient = recipient.strip().lower()
-    reason = loops.recipient_reason(recipient, OwnAddresses(ticket.account))
+    reason = loops.recipient_reason(recipient, own or OwnAddresses(ticket.account))
     if reason:
         return reason
     # One automatic answer at a time per recipient: concurrent deliveries queue here, then count the log.
     contacts = Contact.objects.select_for_update().filter(account_id=ticket.account_id, primary_email=recipient)
     list(contacts.values_list("pk", flat=True))
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = lock_ticket(ticket)
     reason = loops.rate_reason(account=ticket.account, ticket=ticket, recipient=recipient) if limited else ""
     if reason:
         return reason
@@ -61,7 +69,7 @@ def send_automatic(
     return "sent"
 
 
-def acknowledge(result, *, parsed, mailbox, suppressed: str) -> str:
+def acknowledge(result, *, parsed, mailbox, suppressed: str, own=None) -> str:
     """After a new ticket was opened from a customer's mail: the "we received it" answer, unless forbidden."""
     if result.message is None or result.duplicate or not result.new_ticket:
         return "not_new"
@@ -70,7 +78,7 @@ def acknowledge(result, *, parsed, mailbox, suppressed: str) -> str:
     ticket = result.message.ticket
     try:
         outcome = send_automatic(
-            ticket=ticket, kind=EmailTemplate.NEW_TICKET, recipient=parsed.from_address, mailbox=mailbox
+            ticket=ticket, kind=EmailTemplate.NEW_TICKET, recipient=parsed.from_address, mailbox=mailbox, own=own
         )
     except Exception:  # the ticket is stored; a failing acknowledgement must never undo or block that
         log.exception("acknowledgement for ticket %s failed", ticket.public_id)

@@ -24,9 +24,9 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from helpline.channels.email import autoreply, bounces, loops, reply_token, spam
-from helpline.channels.email.parsing import ParsedEmail, parse_email
-from helpline.channels.email.policy import EmailPolicy, OwnAddresses, agent_for
-from helpline.conversations.html import sanitize_html
+from helpline.channels.email.parsing import ParsedEmail, fold_quoted_html, parse_email
+from helpline.channels.email.policy import EmailPolicy, OwnAddresses
+from helpline.conversations.html import QUOTE_MARKER, sanitize_html
 from helpline.ingest.pipeline import InboundAttachment, InboundMessage, IngestResult, deliver, quarantine, store_raw
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def receive_email(*, account, raw: bytes, mailbox=None, envelope_recipients: tup
         inbound.meta["auto_reply_suppressed"] = suppressed
     result = deliver(record, inbound)
     if result.thread_reason in ACKNOWLEDGED:
-        autoreply.acknowledge(result, parsed=parsed, mailbox=mailbox, suppressed=suppressed)
+        autoreply.acknowledge(result, parsed=parsed, mailbox=mailbox, suppressed=suppressed, own=own)
     return result
 
 
@@ -71,7 +71,7 @@ def _suppressed(account, parsed: ParsedEmail, own: OwnAddresses, verdict) -> str
     reason = loops.header_reason(parsed) or loops.recipient_reason(parsed.from_address, own)
     if reason:
         return reason
-    return "agent_sender" if agent_for(account, parsed.from_address) else ""
+    return "agent_sender" if (parsed.from_address or "").strip().lower() in own.agent_emails else ""
 
 
 def _token_values(parsed: ParsedEmail, raw: bytes) -> list[str]:
@@ -85,9 +85,15 @@ def _token_values(parsed: ParsedEmail, raw: bytes) -> list[str]:
 
 
 def neutralise_html(raw_html: str) -> str:
-    """The shared sanitiser, then no image loads by itself (see the module docstring)."""
+    """The shared sanitiser, then no image loads by itself (see the module docstring).
+
+    The quoted history is found first, on the mail as sent (sanitising drops the classes and ids mail clients
+    mark it with), and wrapped in ``<div data-helpline-quoted>`` so the workspace can fold it; nothing is cut."""
     if not raw_html.strip():
         return ""
+    visible, quoted = fold_quoted_html(raw_html)
+    if quoted:
+        raw_html = f'{visible}<div {QUOTE_MARKER}="">{quoted}</div>'
     title = html_lib.escape(_("Remote image, not loaded"))
 
     def replace(match: re.Match) -> str:

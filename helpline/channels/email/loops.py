@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from helpline.channels.email.models import AutoReplyLog
 from helpline.core import clock
@@ -87,6 +89,10 @@ def is_system_address(address: str) -> bool:
 
 def recipient_reason(address: str, own) -> str:
     """Why this address must never get an automatic answer; "" when it may."""
+    try:
+        validate_email(address.strip())
+    except ValidationError:
+        return "invalid_address"  # nothing could deliver it (a broken or internationalised From we cannot send to)
     if is_system_address(address):
         return "system_address"
     if address.strip().lower() in own:

@@ -16,7 +16,7 @@ def test_every_event_type_has_a_name_and_a_subscriber_entry():
 
 def test_events_are_published_only_after_commit(ticket, agent, monkeypatch, django_capture_on_commit_callbacks):
     seen = []
-    monkeypatch.setattr(bus, "dispatch", lambda event: seen.append(event))
+    monkeypatch.setattr(bus, "dispatch", lambda event, skip=frozenset(): seen.append(event))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.assign_ticket(ticket=ticket, assignee=agent)
     assert seen == []
@@ -35,7 +35,7 @@ def test_events_are_published_only_after_commit(ticket, agent, monkeypatch, djan
 
 def test_each_action_publishes_its_typed_event(ticket, agent, monkeypatch, django_capture_on_commit_callbacks):
     seen = []
-    monkeypatch.setattr(bus, "dispatch", lambda event: seen.append(event.name))
+    monkeypatch.setattr(bus, "dispatch", lambda event, skip=frozenset(): seen.append(event.name))
     with django_capture_on_commit_callbacks(execute=True):
         actions.add_note(ticket=ticket, author=agent, text="n")
         actions.send_reply(ticket=ticket, author=agent, text="r")
@@ -81,3 +81,43 @@ def test_event_as_dict_carries_its_name():
 @pytest.mark.parametrize("event_type", ev.ALL_EVENTS)
 def test_events_are_immutable(event_type):
     assert event_type.__dataclass_params__.frozen
+
+
+@pytest.mark.django_db
+def test_a_coalescing_subscriber_runs_once_per_key_per_commit(monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    per_ticket, every = [], []
+    once_per_ticket = bus.coalesce_by(lambda event: event.ticket_id)(lambda event: per_ticket.append(event.name))
+    monkeypatch.setattr(subscribers, "subscribers_for", lambda t: (once_per_ticket, every.append))
+    created = ev.TicketCreated(account_id=1, actor_user_id=None, ticket_id=7, channel="email")
+    received = ev.MessageReceived(account_id=1, actor_user_id=None, ticket_id=7, message_id=3)
+    other = ev.TicketCreated(account_id=1, actor_user_id=None, ticket_id=8, channel="email")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for event in (created, received, other):
+            bus.publish_on_commit(event)
+    assert per_ticket == ["ticket.created", "ticket.created"]  # ticket 7 once, ticket 8 once
+    assert every == [created, received, other]
+    with django_capture_on_commit_callbacks(execute=True):
+        bus.publish_on_commit(received)  # a later commit indexes ticket 7 again
+    assert per_ticket == ["ticket.created", "ticket.created", "message.received"]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_savepoint_owns_nothing(monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    per_ticket = []
+    once_per_ticket = bus.coalesce_by(lambda event: event.ticket_id)(lambda event: per_ticket.append(event.name))
+    monkeypatch.setattr(subscribers, "subscribers_for", lambda t: (once_per_ticket,))
+    created = ev.TicketCreated(account_id=1, actor_user_id=None, ticket_id=7, channel="email")
+    received = ev.MessageReceived(account_id=1, actor_user_id=None, ticket_id=7, message_id=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                bus.publish_on_commit(created)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        bus.publish_on_commit(received)
+    assert per_ticket == ["message.received"]

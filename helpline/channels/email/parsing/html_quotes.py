@@ -6,6 +6,8 @@ fold. Markers, first one wins:
 - "takes the rest": Gmail ``div.gmail_quote``, Thunderbird ``div.moz-cite-prefix``, Outlook on the web
   ``div#divRplyFwdMsg`` (with the ``<hr>`` before it) and ``div#appendonsend``, Yahoo ``div.yahoo_quoted``,
   Outlook desktop's header box (``border-top:solid`` + ``padding:3.0pt``);
+- Helpline's own ``div[data-helpline-quoted]``, which ingest wraps around what the markers above found
+  before sanitising removed them (class and id are not kept);
 - "only at the end": any top-level ``<blockquote>``, folded when nothing but whitespace follows it (an
   "On … wrote:" line right before it goes with it). Interleaved replies stay visible.
 Nothing is folded when no text would remain visible.
@@ -18,7 +20,17 @@ from html.parser import HTMLParser
 from helpline.channels.email.parsing.bodies import html_text
 from helpline.channels.email.parsing.quotes import is_quote_header
 
-HINTS = ("gmail_quote", "blockquote", "divrplyfwdmsg", "moz-cite-prefix", "yahoo_quoted", "border-top", "appendonsend")
+QUOTE_MARKER = "data-helpline-quoted"  # helpline.conversations.html keeps it through sanitising
+HINTS = (
+    QUOTE_MARKER,
+    "gmail_quote",
+    "blockquote",
+    "divrplyfwdmsg",
+    "moz-cite-prefix",
+    "yahoo_quoted",
+    "border-top",
+    "appendonsend",
+)
 BLOCKS = {"div", "p", "span", "font", "br", "hr", "table", "blockquote"}
 MAX_HTML_CHARS = 2_000_000  # beyond this, do not fold (the parser is pure Python)
 
@@ -30,7 +42,8 @@ def _takes_rest(tag: str, attrs: dict[str, str]) -> bool:
     if tag != "div":
         return False
     return (
-        "gmail_quote" in classes
+        QUOTE_MARKER in attrs  # set at ingest, where the client's own markers (classes, ids) were still there
+        or "gmail_quote" in classes
         or "gmail_quote_container" in classes
         or "moz-cite-prefix" in classes
         or "yahoo_quoted" in classes

@@ -59,3 +59,24 @@ def test_inline_cid_images_point_at_the_authorised_attachment_url(account, mailb
     assert message.body_html == (
         f'<p>See <img src="/agent/files/{attachment.public_id}/" alt="kettle"> and <img src=""></p>'
     )
+
+
+def test_quoted_history_is_marked_before_sanitising_drops_the_clients_markers():
+    gmail = (
+        '<div dir="ltr">Thanks, it works now.</div>'
+        '<div class="gmail_quote"><div class="gmail_attr">On Mon, Bob wrote:</div>'
+        '<blockquote class="gmail_quote">old text</blockquote></div>'
+    )
+    assert neutralise_html(gmail) == (
+        "<div>Thanks, it works now.</div>"
+        '<div data-helpline-quoted=""><div><div>On Mon, Bob wrote:</div><blockquote>old text</blockquote></div></div>'
+    )
+    outlook = (
+        "<div class=WordSection1><p>Hi there</p>"
+        '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p>From: Bob</p></div>'
+        "<p>old</p></div>"
+    )
+    assert neutralise_html(outlook) == (
+        '<div><p>Hi there</p><div data-helpline-quoted=""><div><p>From: Bob</p></div><p>old</p></div></div>'
+    )
+    assert neutralise_html("<p>Nothing quoted here.</p>") == "<p>Nothing quoted here.</p>"

@@ -94,6 +94,17 @@ def test_system_addresses_never_get_an_answer(account, mailbox, receive, smtp_si
     assert not AutoReplyLog.objects.exists()
 
 
+@pytest.mark.parametrize("sender", ["xxxxx@xxxxx", "jd\u00f6e@m\u00e4chine.example"])
+def test_an_address_nothing_could_deliver_gets_no_answer_and_no_error(
+    account, mailbox, receive, smtp_sink, sender, caplog
+):
+    result = receive(account, raw_mail(sender=sender), mailbox)
+    assert result.message.meta["auto_reply_suppressed"] == "invalid_address"
+    assert smtp_sink.envelopes == []
+    assert not AutoReplyLog.objects.exists()
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+
+
 @pytest.mark.parametrize("sender", ["support@acme.test", "SALES@acme.test", "anyone@help.acme.test"])
 def test_mail_from_our_own_mailboxes_gets_no_answer(account, mailbox, make_mailbox, receive, smtp_sink, sender):
     make_mailbox(account, "sales@acme.test")
