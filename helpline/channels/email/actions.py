@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from helpline.channels.email.models import AcceptedDomain, Mailbox
 from helpline.channels.email.transports.net import default_port, is_loopback
+from helpline.conversations.html import sanitize_html
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import Conflict, DomainError
@@ -173,6 +174,51 @@ def remove_accepted_domain(*, accepted: AcceptedDomain, actor: Actor = SYSTEM) -
         subject=mailbox,
         data={"domain": accepted.domain},
     )
+
+
+@transaction.atomic
+def set_accepted_domains(*, mailbox: Mailbox, domains: list[str], actor: Actor = SYSTEM) -> None:
+    """Make ``domains`` exactly the mailbox's accepted domains (one audit row per domain added or removed)."""
+    wanted = list(dict.fromkeys(d.strip().lower().rstrip(".") for d in domains if d.strip()))
+    current = {accepted.domain: accepted for accepted in AcceptedDomain.objects.filter(mailbox=mailbox)}
+    for domain, accepted in current.items():
+        if domain not in wanted:
+            remove_accepted_domain(accepted=accepted, actor=actor)
+    for domain in wanted:
+        if domain not in current:
+            add_accepted_domain(mailbox=mailbox, domain=domain, actor=actor)
+
+
+@transaction.atomic
+def configure_mailbox(
+    *, account, fields: dict, domains: list[str], mailbox: Mailbox | None = None, actor: Actor = SYSTEM
+) -> Mailbox:
+    """The settings screen's save: create (``mailbox`` None) or update, and set the accepted domains, all or nothing.
+
+    ``fields`` as for ``create_mailbox``/``update_mailbox``; a signature is sanitised before it is stored.
+    """
+    fields = dict(fields)
+    if "signature_html" in fields:
+        fields["signature_html"] = sanitize_html(fields["signature_html"]) if fields["signature_html"].strip() else ""
+    if mailbox is None:
+        mailbox = create_mailbox(account=account, actor=actor, **fields)
+    else:
+        mailbox = update_mailbox(mailbox=mailbox, actor=actor, **fields)
+    set_accepted_domains(mailbox=mailbox, domains=domains, actor=actor)
+    return mailbox
+
+
+@transaction.atomic
+def delete_mailbox(*, mailbox: Mailbox, actor: Actor = SYSTEM) -> None:
+    """Mail already received stays in its tickets; replies to them go out through another active mailbox."""
+    audit.record(
+        account=mailbox.account,
+        actor=actor,
+        action="mailbox.deleted",
+        subject=mailbox,
+        data={"address": mailbox.address},
+    )
+    mailbox.delete()
 
 
 # --- the fetchers' bookkeeping: system state, not settings, so no audit row ----------------------------------
