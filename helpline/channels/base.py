@@ -22,6 +22,7 @@ class ChannelAdapter:
     kind: str = ""
     label: str = ""
     message_kind: str = "web"
+    sends_to_addresses: bool = False  # can deliver to explicit To/CC/BCC addresses (a forward from any ticket)
 
     def send(self, message) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError

@@ -29,7 +29,8 @@ def deliver_message(message_id: int) -> str:
     message = Message.objects.select_related("ticket__contact").filter(pk=message_id).first()
     if message is None or message.delivery_status in (Delivery.SENT, Delivery.FAILED):
         return "skipped"
-    adapter = registry.get(message.ticket.channel)
+    # A message may go out through another channel than its ticket's (a forward from a chat ticket is email).
+    adapter = registry.get((message.meta or {}).get("channel") or message.ticket.channel)
     try:
         result = adapter.send(message)
     except PermanentFailure as exc:

@@ -223,6 +223,7 @@ class EmailAdapter(ChannelAdapter):
     kind = "email"
     label = _("Email")
     message_kind = "email"
+    sends_to_addresses = True  # explicit To/CC/BCC on a ticket of another channel (a forward) go out here
 
     def send(self, message) -> SendResult:
         ticket = message.ticket

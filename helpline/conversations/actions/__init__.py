@@ -1,7 +1,13 @@
 """Every write to conversations goes through these functions."""
 
 from helpline.conversations.actions.attachments import store_attachment
-from helpline.conversations.actions.messages import add_note, receive_message, record_delivery, send_reply
+from helpline.conversations.actions.messages import (
+    add_note,
+    receive_message,
+    record_delivery,
+    retry_delivery,
+    send_reply,
+)
 from helpline.conversations.actions.tags import create_tag
 from helpline.conversations.actions.tickets import (
     assign_ticket,
@@ -16,6 +22,7 @@ from helpline.conversations.actions.tickets import (
 )
 
 __all__ = [
+    "retry_delivery",
     "add_note",
     "assign_ticket",
     "change_priority",

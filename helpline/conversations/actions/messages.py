@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from helpline.conversations.actions.attachments import store_attachment
 from helpline.conversations.html import body_from
+from helpline.conversations.locks import lock_ticket
 from helpline.conversations.models import Message, Ticket, TicketTag
 from helpline.conversations.statuses import REOPENED_BY_CUSTOMER, Delivery, Direction, MessageKind, Status
 from helpline.core import clock
@@ -30,8 +30,9 @@ def _check_body(text: str, html_body: str) -> None:
 
 
 def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = False) -> None:
+    """One more message on a ticket the caller holds locked (``lock_ticket``), so its counters are current."""
     now = clock.now()
-    updates = {"last_activity_at": now, "message_count": F("message_count") + 1, "updated_at": now}
+    updates = {"last_activity_at": now, "message_count": ticket.message_count + 1, "updated_at": now}
     if status:
         updates["status"] = status
         updates["resolved_at"] = None
@@ -39,7 +40,8 @@ def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = 
         updates["first_response_at"] = now
     Ticket.objects.filter(pk=ticket.pk).update(**updates)
     TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
-    ticket.refresh_from_db(fields=list(updates))
+    for field, value in updates.items():
+        setattr(ticket, field, value)
 
 
 def _new_message(ticket: Ticket, **fields) -> Message:
@@ -62,7 +64,7 @@ def receive_message(
     _check_body(text, html_body)
     if kind not in MessageKind.values or kind in (MessageKind.NOTE, MessageKind.SYSTEM):
         raise DomainError(_("Unknown message kind."))
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = lock_ticket(ticket)
     body_html, body_text = body_from(text=text, html_body=html_body)
     message = _new_message(
         ticket,
@@ -86,7 +88,11 @@ def receive_message(
     )
     publish_on_commit(
         ev.MessageReceived(
-            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, message_id=message.pk
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            message_id=message.pk,
+            kind=message.kind,
         )
     )
     if reopened:
@@ -135,14 +141,17 @@ def send_reply(
     elif len(text or "") > MAX_BODY or len(html_body or "") > MAX_BODY:
         raise DomainError(_("The message is too long."))
     actor = actor or Actor(user=author)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = lock_ticket(ticket)
     meta = _outbound_meta(ticket, meta, to=to, cc=cc, bcc=bcc, reply_all=reply_all, forward=forward)
     if automatic:
         meta["automatic"] = automatic
+    channel = _sending_channel(ticket, addressed=any(meta.get(key) for key in ("to", "cc", "bcc")))
+    if channel != ticket.channel:
+        meta["channel"] = channel  # the delivery task sends through this channel, not the ticket's
     body_html, body_text = body_from(text=text, html_body=html_body) if (text or html_body) else ("", "")
     message = _new_message(
         ticket,
-        kind=_reply_kind(ticket.channel),
+        kind=_reply_kind(channel),
         direction=Direction.OUTBOUND,
         body_html=body_html,
         body_text=body_text,
@@ -169,7 +178,11 @@ def send_reply(
     )
     publish_on_commit(
         ev.ReplyQueued(
-            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, message_id=message.pk
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            message_id=message.pk,
+            kind=message.kind,
         )
     )
     if answers and not live and previous != Status.ANSWERED:
@@ -220,12 +233,25 @@ def _reply_kind(channel: str) -> str:
     return registry.get(channel).message_kind
 
 
+def _sending_channel(ticket: Ticket, *, addressed: bool) -> str:
+    """The channel that sends the message: the ticket's, unless it has explicit email recipients the ticket's
+    channel cannot address (a forward from a chat or form ticket): then the channel that sends to addresses."""
+    from helpline.channels.registry import registry
+
+    if not addressed or registry.get(ticket.channel).sends_to_addresses:
+        return ticket.channel
+    for kind, _label in registry.kinds():
+        if registry.get(kind).sends_to_addresses:
+            return kind
+    raise DomainError(_("No channel can send to email addresses."))
+
+
 @transaction.atomic
 def add_note(*, ticket: Ticket, author, text: str = "", html_body: str = "", actor: Actor | None = None) -> Message:
     """An internal note: visible to agents only, never sent."""
     _check_body(text, html_body)
     actor = actor or Actor(user=author)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = lock_ticket(ticket)
     body_html, body_text = body_from(text=text, html_body=html_body)
     message = _new_message(
         ticket,
@@ -268,6 +294,36 @@ def record_delivery(*, message: Message, status: str, error: str = "", external_
     publish_on_commit(
         ev.MessageDeliveryChanged(
             account_id=message.account_id, ticket_id=message.ticket_id, message_id=message.pk, delivery_status=status
+        )
+    )
+    return message
+
+
+@transaction.atomic
+def retry_delivery(*, message: Message, actor: Actor) -> Message:
+    """Queue a reply whose sending failed for good once more (e.g. after the mail server was fixed)."""
+    message = Message.objects.select_for_update().select_related("ticket__account").get(pk=message.pk)
+    if message.direction != Direction.OUTBOUND or message.delivery_status != Delivery.FAILED:
+        raise DomainError(_("Only a message that failed to send can be retried."))
+    message.delivery_status = Delivery.QUEUED
+    message.delivery_error = ""
+    message.delivery_attempts = 0
+    message.save(update_fields=["delivery_status", "delivery_error", "delivery_attempts"])
+    ticket = message.ticket
+    audit.record(
+        account=ticket.account,
+        actor=actor,
+        action="reply.retried",
+        subject=ticket,
+        data={"message": message.public_id},
+    )
+    publish_on_commit(
+        ev.ReplyQueued(
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            message_id=message.pk,
+            kind=message.kind,
         )
     )
     return message
