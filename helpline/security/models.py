@@ -33,3 +33,26 @@ class AuditEntry(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["account", "subject_type", "subject_id", "-id"], name="audit_subject")]
+
+
+class Ban(TenantModel):
+    """A visitor who may not start chats: one IP address, a network (CIDR, IPv4 or IPv6) or a visitor id."""
+
+    IP, NETWORK, VISITOR = "ip", "network", "visitor"
+    KIND_CHOICES = [(IP, _("IP address")), (NETWORK, _("Network")), (VISITOR, _("Visitor id"))]
+
+    public_id = PublicIdField()
+    kind = models.CharField(_("kind"), max_length=8, choices=KIND_CHOICES)
+    value = models.CharField(_("value"), max_length=64)  # normalised: "203.0.113.7", "2001:db8::/32", a visitor id
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_by = models.ForeignKey("tenancy.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey("tenancy.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "kind", "value"], name="ban_lookup")]
+
+    def __str__(self):
+        return self.value

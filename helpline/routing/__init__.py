@@ -1,0 +1,1 @@
+"""Who gets which live chat: ringing per strategy, queues, missed chats, transfers, and agent presence."""
