@@ -119,3 +119,23 @@ def other_api_key(other_account):
 
     _key, raw = create_api_key(account=other_account, name="tests")
     return raw
+
+
+@pytest.fixture
+def close_thread_connections():
+    """ASGI worker threads keep their own database connections; end them so the test database can drop."""
+    yield
+    import asyncio
+
+    from channels.db import database_sync_to_async
+    from django.db import connection, connections
+
+    # Consumers run their queries in asgiref's shared worker thread: close its connection there first, so the
+    # next test does not find it terminated under its feet.
+    asyncio.run(database_sync_to_async(connections.close_all)())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

@@ -63,6 +63,7 @@ class DemoResult:
     account: Account
     owner_email: str
     owner_password: str
+    chat_snippet: str = ""  # the demo chat button's one-line embed snippet
 
 
 def create_demo() -> DemoResult:
@@ -72,7 +73,25 @@ def create_demo() -> DemoResult:
         with transaction.atomic():
             account = _build(password)
     _ensure_mailbox(account)
-    return DemoResult(account=account, owner_email=OWNER_EMAIL, owner_password=password)
+    snippet = _ensure_chat_button(account)
+    return DemoResult(account=account, owner_email=OWNER_EMAIL, owner_password=password, chat_snippet=snippet)
+
+
+def _ensure_chat_button(account) -> str:
+    """The demo chat button (department Support, when it exists); returns its embed snippet."""
+    from helpline.channels.chat.actions import create_chat_button
+    from helpline.channels.chat.models import ChatButton
+    from helpline.channels.chat.views import embed_snippet
+
+    button = ChatButton.objects.filter(account=account).order_by("id").first()
+    if button is None:
+        button = create_chat_button(
+            account=account,
+            name="Website chat",
+            department=Department.objects.filter(account=account, name="Support").first(),
+            welcome_message="Hi! Ask us anything; we usually answer within a minute.",
+        )
+    return embed_snippet(button)
 
 
 def _ensure_mailbox(account) -> None:

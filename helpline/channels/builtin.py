@@ -24,8 +24,10 @@ class ApiAdapter(WebAdapter):
 
 
 def register_all(registry) -> None:
+    from helpline.channels.chat import adapter as chat
     from helpline.channels.email import outbound
 
     for adapter in (WebAdapter(), ApiAdapter()):
         registry.register(adapter)
     outbound.register(registry)
+    chat.register(registry)

@@ -68,6 +68,8 @@ def cmd_demo(args) -> None:
     print(f"Demo account: {result.account.name} (slug {result.account.slug})")
     print(f"Owner login:  {result.owner_email}")
     print(f"Password:     {result.owner_password}")
+    if getattr(result, "chat_snippet", ""):
+        print(f"Chat widget:  {result.chat_snippet}")
 
 
 def cmd_account_create(args) -> None:

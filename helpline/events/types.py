@@ -31,12 +31,14 @@ class TicketCreated(TicketEvent):
 class MessageReceived(TicketEvent):
     name: ClassVar[str] = "message.received"
     message_id: int
+    kind: str = ""  # the message's kind (email, chat, …): subscribers for one channel skip the others cheaply
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReplyQueued(TicketEvent):
     name: ClassVar[str] = "reply.queued"
     message_id: int
+    kind: str = ""  # the message's kind (email, chat, …): subscribers for one channel skip the others cheaply
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +112,121 @@ class ContactChanged(Event):
     contact_id: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class ChatEvent(TicketEvent):
+    """Live chat routing (helpline.routing): ``request_id`` is the ChatRequest's primary key."""
+
+    request_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatRinging(ChatEvent):
+    name: ClassVar[str] = "chat.ringing"
+    agent_user_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatAccepted(ChatEvent):
+    name: ClassVar[str] = "chat.accepted"
+    agent_user_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatMissed(ChatEvent):
+    name: ClassVar[str] = "chat.missed"
+    agent_user_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatDeclined(ChatEvent):
+    name: ClassVar[str] = "chat.declined"
+    agent_user_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatQueued(ChatEvent):
+    name: ClassVar[str] = "chat.queued"
+    position: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatUnavailable(ChatEvent):
+    name: ClassVar[str] = "chat.unavailable"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatWithdrawn(ChatEvent):
+    name: ClassVar[str] = "chat.withdrawn"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatFinished(ChatEvent):
+    name: ClassVar[str] = "chat.finished"
+    agent_user_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatInvited(ChatEvent):
+    name: ClassVar[str] = "chat.invited"
+    agent_user_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentPresenceChanged(Event):
+    name: ClassVar[str] = "agent.presence_changed"
+    user_id: int
+    channel: str
+    from_state: str
+    to_state: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatSessionStarted(TicketEvent):
+    """A visitor opened a chat through a chat button (helpline.channels.chat); the ticket is chatting."""
+
+    name: ClassVar[str] = "chat.session_started"
+    session_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatSessionAccepted(TicketEvent):
+    name: ClassVar[str] = "chat.session_accepted"
+    session_id: int
+    agent_user_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatSessionEnded(TicketEvent):
+    name: ClassVar[str] = "chat.session_ended"
+    session_id: int
+    ended_by: str  # "visitor", "agent" or "system"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitorPageViewed(Event):
+    """The chat widget reported a page view (helpline.channels.chat.monitoring)."""
+
+    name: ClassVar[str] = "visitor.page_viewed"
+    visit_id: int
+    page_view_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitorLeft(Event):
+    """The last widget socket of a visit closed: the visitor is no longer on the site."""
+
+    name: ClassVar[str] = "visitor.left"
+    visit_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitorInvited(Event):
+    """An agent invited a visitor to chat from the visitors list."""
+
+    name: ClassVar[str] = "visitor.invited"
+    invitation_id: int
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     TicketCreated,
     MessageReceived,
@@ -125,4 +242,20 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     CustomFieldSet,
     ContactCreated,
     ContactChanged,
+    ChatRinging,
+    ChatAccepted,
+    ChatMissed,
+    ChatDeclined,
+    ChatQueued,
+    ChatUnavailable,
+    ChatWithdrawn,
+    ChatFinished,
+    ChatInvited,
+    AgentPresenceChanged,
+    ChatSessionStarted,
+    ChatSessionAccepted,
+    ChatSessionEnded,
+    VisitorPageViewed,
+    VisitorLeft,
+    VisitorInvited,
 )

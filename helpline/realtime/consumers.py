@@ -16,10 +16,35 @@ def _account_for(user, account_public_id: str | None):
     return membership.account.public_id if membership else None
 
 
+@database_sync_to_async
+def _register_socket(user, account_public_id: str, channel_name: str) -> None:
+    from helpline.routing.actions import agent_connected
+    from helpline.tenancy.models import Account
+
+    agent_connected(account=Account.objects.get(public_id=account_public_id), user=user, channel_name=channel_name)
+
+
+@database_sync_to_async
+def _forget_socket(channel_name: str) -> None:
+    from helpline.routing.actions import agent_disconnected
+
+    agent_disconnected(channel_name=channel_name)  # the agent's last socket: offline on every channel
+
+
+@database_sync_to_async
+def _report_activity(user, account_public_id: str, idle: bool) -> None:
+    from helpline.routing.actions import mark_active, mark_idle
+    from helpline.tenancy.models import Account
+
+    account = Account.objects.get(public_id=account_public_id)
+    (mark_idle if idle else mark_active)(account=account, user=user)
+
+
 class AgentConsumer(AsyncJsonWebsocketConsumer):
     """One socket per agent browser tab; receives the account's ticket events."""
 
     group: str | None = None
+    account_public_id: str | None = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -32,17 +57,26 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.group = agents_of(account_id)
+        self.account_public_id = account_id
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await _register_socket(user, account_id, self.channel_name)
         await self.send_json({"event": "hello", "account": account_id})
 
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await _forget_socket(self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "ping":
             await self.send_json({"event": "pong"})
+        elif content.get("type") in ("idle", "active") and self.account_public_id:
+            # The browser saw no input for a while (away), or input again (back online if away on idle).
+            await _report_activity(self.scope["user"], self.account_public_id, content["type"] == "idle")
 
     async def helpline_event(self, message):
-        await self.send_json({k: v for k, v in message.items() if k != "type"})
+        recipients = message.get("recipients")
+        if recipients is not None and self.scope["user"].public_id not in recipients:
+            return  # a ring for other agents of the account
+        await self.send_json({k: v for k, v in message.items() if k not in ("type", "recipients")})

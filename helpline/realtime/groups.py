@@ -3,3 +3,18 @@
 
 def agents_of(account_public_id: str) -> str:
     return f"agents.{account_public_id}"
+
+
+def chat_session(session_public_id: str) -> str:
+    """Everyone in one live chat: the visitor's sockets and the sockets of agents who opened it."""
+    return f"chat.{session_public_id}"
+
+
+def visitors_of(account_public_id: str) -> str:
+    """The agents watching the account's live visitors list (page views, visitors leaving)."""
+    return f"visitors.{account_public_id}"
+
+
+def chat_visitor(account_public_id: str, visitor_id: str) -> str:
+    """Every widget socket of one visitor of one account (agent invitations reach it)."""
+    return f"visitor.{account_public_id}.{visitor_id}"

@@ -6,14 +6,21 @@ from collections.abc import Callable
 
 
 def _counters() -> dict[str, Callable]:
+    from helpline.channels.chat.models import ChatButton
+    from helpline.channels.email.models import Mailbox
+    from helpline.replies.models import CannedMessage, PredefinedAnswer
     from helpline.security.models import ApiKey
     from helpline.tenancy.models import Department, Membership, Role
 
     return {
         "agents": lambda a: Membership.objects.filter(account=a, is_active=True).count(),
         "departments": lambda a: Department.objects.filter(account=a).count(),
+        "mailboxes": lambda a: Mailbox.objects.filter(account=a).count(),
+        "chat_buttons": lambda a: ChatButton.objects.filter(account=a).count(),
         "api_keys": lambda a: ApiKey.objects.filter(account=a, revoked_at__isnull=True).count(),
         "custom_roles": lambda a: Role.objects.filter(account=a).count(),
+        "canned_messages": lambda a: CannedMessage.objects.filter(account=a).count(),
+        "predefined_answers": lambda a: PredefinedAnswer.objects.filter(account=a).count(),
     }
 
 

@@ -9,21 +9,7 @@ from channels.testing import WebsocketCommunicator
 from helpline.config.asgi import application
 from helpline.conversations import actions
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _close_thread_connections():
-    """ASGI worker threads keep their own database connections; end them so the test database can drop."""
-    yield
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_thread_connections")]
 
 
 def session_cookie(client, user, account=None) -> bytes:

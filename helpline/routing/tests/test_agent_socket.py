@@ -13,20 +13,7 @@ from helpline.routing.actions import request_chat, set_agent_routing, set_presen
 from helpline.routing.selectors import get_presence
 from helpline.routing.tests.helpers import configure
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _close_thread_connections():
-    yield
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_thread_connections")]
 
 
 def test_a_ring_is_pushed_to_the_rung_agent_only(account, agents, chat_ticket):

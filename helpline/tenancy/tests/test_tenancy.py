@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from helpline.channels.email.models import Mailbox
 from helpline.core.errors import Conflict, DomainError, LimitReached, NotFound
 from helpline.security.actions import create_api_key
 from helpline.tenancy import actions
@@ -60,6 +61,9 @@ def test_usage_report_counts(account, agent):
     assert report["agents"] == (2, None)
     assert report["departments"] == (1, None)
     assert report["knowledge_bases"] == (None, 5)
+    assert report["mailboxes"] == (0, None)
+    Mailbox.objects.create(account=account, name="Support", address="support@usage.test")
+    assert {row["key"]: row["used"] for row in usage_report(account)}["mailboxes"] == 1
 
 
 def test_roles_and_permissions(account, agent):
