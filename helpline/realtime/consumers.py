@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from helpline.realtime.groups import agents_of
+from helpline.realtime.sockets import SurvivesClientGone
 
 
 @database_sync_to_async
@@ -40,7 +41,7 @@ def _report_activity(user, account_public_id: str, idle: bool) -> None:
     (mark_idle if idle else mark_active)(account=account, user=user)
 
 
-class AgentConsumer(AsyncJsonWebsocketConsumer):
+class AgentConsumer(AsyncJsonWebsocketConsumer, SurvivesClientGone):
     """One socket per agent browser tab; receives the account's ticket events."""
 
     group: str | None = None

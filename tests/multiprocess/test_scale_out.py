@@ -13,204 +13,35 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import secrets
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-pytestmark = pytest.mark.multiprocess
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DATABASE_URL = os.environ.get("HELPLINE_DATABASE_URL", "")
-REDIS_URL = os.environ.get("HELPLINE_REDIS_URL", "")
-SCALE_OUT = DATABASE_URL.startswith("postgres") and bool(REDIS_URL)
-needs_scale_out = pytest.mark.skipif(
-    not SCALE_OUT,
-    reason="needs HELPLINE_DATABASE_URL=postgres://… and HELPLINE_REDIS_URL (the PostgreSQL + Redis pass)",
+from .support import (
+    PROJECT_DIR,
+    SESSION_SNIPPET,
+    Cluster,
+    Proc,
+    base_env,
+    boot_nodes,
+    cluster_env,
+    free_port,
+    helpline_command,
+    needs_scale_out,
 )
+
+pytestmark = pytest.mark.multiprocess
 
 SLUG = "scaleout"
 OWNER_EMAIL = "owner@scaleout.test"
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
-
-
-def helpline_command() -> list[str]:
-    script = Path(sys.executable).with_name("helpline")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("helpline")
-    return [found] if found else [sys.executable, "-m", "helpline.config.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def base_env(data_dir: Path, **overrides: str) -> dict[str, str]:
-    """A clean environment for a child process: no inherited HELPLINE_* except what we set."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPLINE_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(HELPLINE_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", **overrides)
-    return env
-
-
-# --- processes -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Proc:
-    name: str
-    args: list[str]
-    popen: subprocess.Popen
-    log: Path
-    port: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def stop(self) -> int | None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=STOP_TIMEOUT)
-        return self.popen.returncode
-
-
-@dataclass
-class Cluster:
-    env: dict[str, str]
-    workdir: Path
-    procs: list[Proc] = field(default_factory=list)
-
-    def start(self, name: str, *args: str, port: int | None = None) -> Proc:
-        log = self.workdir / f"{name}.log"
-        argv = [*helpline_command(), *args]
-        handle = log.open("ab")
-        popen = subprocess.Popen(argv, env=self.env, cwd=PROJECT_DIR, stdout=handle, stderr=subprocess.STDOUT)
-        handle.close()
-        proc = Proc(name=name, args=argv, popen=popen, log=log, port=port)
-        self.procs.append(proc)
-        return proc
-
-    def serve(self, name: str) -> Proc:
-        port = free_port()
-        # `helpline migrate` ran first, so the nodes skip the start-up migration check (it only costs time).
-        args = ["serve", "--no-worker", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)]
-        return self.start(name, *args, port=port)
-
-    def worker(self, name: str) -> Proc:
-        return self.start(name, "worker", "--workers", "2")
-
-    def spawn(self, *argv: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            argv, env=self.env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-
-    def run(self, *args: str, timeout: float = 60) -> str:
-        done = subprocess.run(
-            [*helpline_command(), *args], env=self.env, cwd=PROJECT_DIR, capture_output=True, text=True,
-            timeout=timeout,
-        )  # fmt: skip
-        assert done.returncode == 0, f"helpline {' '.join(args)} failed ({done.returncode}):\n{done.stderr}"
-        return done.stdout
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {p.name} (exit {p.popen.poll()}) ---\n{p.output()[-3000:]}" for p in self.procs)
-
-    def stop_all(self) -> None:
-        for proc in self.procs:
-            if proc.popen.poll() is None:
-                proc.popen.send_signal(signal.SIGTERM)
-        for proc in self.procs:
-            proc.stop()
-
-
-def wait_ready(proc: Proc, cluster: Cluster, timeout: float = START_TIMEOUT) -> dict:
-    deadline = time.monotonic() + timeout
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            pytest.fail(f"{proc.name} exited with {proc.popen.returncode} before it was ready\n{cluster.logs()}")
-        try:
-            response = httpx.get(f"{proc.url}/readyz", timeout=2)
-            if response.status_code == 200:
-                return response.json()
-            last = f"{response.status_code} {response.text[:200]}"
-        except httpx.HTTPError as exc:
-            last = repr(exc)
-        time.sleep(0.2)
-    pytest.fail(f"{proc.name} not ready after {timeout}s: {last}\n{cluster.logs()}")
-
-
-def wait_for_line(proc: Proc, text: str, timeout: float = START_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in proc.output():
-            return
-        if proc.popen.poll() is not None:
-            break
-        time.sleep(0.1)
-    pytest.fail(f"{proc.name} did not print {text!r} (exit {proc.popen.poll()}):\n{proc.output()[-3000:]}")
-
-
-# --- dedicated PostgreSQL database and Redis db --------------------------------------------------------
-
-
-def _with_path(url: str, path: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=path))
-
-
-@pytest.fixture(scope="module")
-def scaleout_database() -> Iterator[str]:
-    import psycopg
-
-    name = f"helpline_scaleout_{secrets.token_hex(4)}"
-    admin_url = _with_path(DATABASE_URL.replace("postgresql://", "postgres://", 1), "/postgres")
-    admin_dsn = admin_url.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_path(admin_url, f"/{name}")
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def scaleout_redis() -> Iterator[tuple[str, str]]:
-    """(redis url, queue name): a db number other than the suite's and a queue name of our own."""
-    import redis
-
-    parts = urlsplit(REDIS_URL)
-    suite_db = int(parts.path.strip("/") or 0)
-    db = 14 if suite_db != 14 else 15
-    url = urlunsplit(parts._replace(path=f"/{db}"))
-    queue = f"helplinescaleout{secrets.token_hex(4)}"  # letters and digits only: Huey's Redis keys use it as is
-    yield url, queue
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(match=f"*{queue}*"))
-    if keys:
-        client.delete(*keys)
 
 
 @dataclass
@@ -224,65 +55,27 @@ class ScaleOut:
     session_key: str
 
 
-SESSION_SNIPPET = """
-import os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.config.settings")
-import django
-django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from helpline.tenancy.models import Account, User
-account = Account.objects.get(slug={slug!r})
-user = User.objects.get(email={email!r})
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session["account"] = account.public_id
-session.create()
-print(session.session_key, account.public_id)
-"""
-
-
 @pytest.fixture(scope="module")
 def scale_out(tmp_path_factory, scaleout_database, scaleout_redis) -> Iterator[ScaleOut]:
-    redis_url, queue = scaleout_redis
     workdir = tmp_path_factory.mktemp("scaleout")
-    env = base_env(
-        workdir / "data",
-        HELPLINE_DATABASE_URL=scaleout_database,
-        HELPLINE_REDIS_URL=redis_url,
-        HELPLINE_QUEUE_NAME=queue,
-        HELPLINE_SECRET_KEY=secrets.token_urlsafe(50),  # every node must sign sessions alike
-    )
-    cluster = Cluster(env=env, workdir=workdir)
-    started = time.monotonic()
+    cluster = Cluster(env=cluster_env(workdir, scaleout_database, scaleout_redis), workdir=workdir)
     try:
-        cluster.run("migrate")
-        cluster.run("account", "create", "--slug", SLUG, "--name", "Scale Out", "--owner-email", OWNER_EMAIL)
-        # The rest is independent: start the nodes while the key and the agent's session are made.
-        node_a, node_b = cluster.serve("node-a"), cluster.serve("node-b")
-        worker = cluster.worker("worker")
-        key = cluster.spawn(*helpline_command(), "apikey", "create", "--account", SLUG)
-        session = cluster.spawn(sys.executable, "-c", SESSION_SNIPPET.format(slug=SLUG, email=OWNER_EMAIL))
-        api_key = finish(key).strip()
+        nodes = boot_nodes(
+            cluster,
+            slug=SLUG,
+            name="Scale Out",
+            owner_email=OWNER_EMAIL,
+            setup={
+                "key": [*helpline_command(), "apikey", "create", "--account", SLUG],
+                "session": [sys.executable, "-c", SESSION_SNIPPET.format(slug=SLUG, email=OWNER_EMAIL)],
+            },
+        )
+        api_key = nodes.outputs["key"].strip()
         assert api_key and "\n" not in api_key
-        session_key, account_public_id = finish(session).split()
-        ready_a, ready_b = wait_ready(node_a, cluster), wait_ready(node_b, cluster)
-        wait_for_line(worker, "Helpline worker")
-        for ready in (ready_a, ready_b):  # Redis reached through the channel layer and the task queue
-            assert ready["status"] == "ok", ready
-            assert {ready["checks"][name] for name in ("database", "task_queue", "channel_layer")} == {"ok"}
-        print(f"scale-out cluster ready in {time.monotonic() - started:.1f}s")
-        yield ScaleOut(cluster, node_a, node_b, worker, api_key, account_public_id, session_key)
+        session_key, account_public_id = nodes.outputs["session"].split()
+        yield ScaleOut(cluster, nodes.node_a, nodes.node_b, nodes.worker, api_key, account_public_id, session_key)
     finally:
         cluster.stop_all()
-
-
-def finish(popen: subprocess.Popen, timeout: float = 60) -> str:
-    out, err = popen.communicate(timeout=timeout)
-    assert popen.returncode == 0, f"{' '.join(map(str, popen.args))} failed ({popen.returncode}):\n{err}"
-    return out
 
 
 # --- the scale-out test ---------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 
-from channels.consumer import AsyncConsumer
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
@@ -30,6 +29,7 @@ from helpline.channels.chat.monitoring.consumers import VisitorTracker, invitati
 from helpline.channels.chat.protocol import MAX_PREVIEW, VISITOR_ID, line_payload, state_payload
 from helpline.core.errors import DomainError
 from helpline.realtime.groups import agents_of, chat_session, chat_visitor
+from helpline.realtime.sockets import SurvivesClientGone
 
 log = logging.getLogger(__name__)
 
@@ -53,22 +53,7 @@ def _state(session: ChatSession) -> dict:
     return state_payload(session)
 
 
-class _SurvivesClientGone(AsyncConsumer):
-    """The client may go away while a reply is on its way (its network drops while its message is being stored).
-    uvicorn then raises ``ClientDisconnected`` (an ``OSError``) from ``send``, which would end the consumer without
-    ``disconnect()``: no group_discard (the channel layer keeps delivering to a dead channel) and the agent never sees
-    "visitor disconnected". Drop the reply instead; the ``websocket.disconnect`` that follows runs ``disconnect()``.
-    Listed after the websocket consumer class, so it sits under every send (C3 order: …WebsocketConsumer, this,
-    AsyncConsumer)."""
-
-    async def send(self, message):
-        try:
-            await super().send(message)
-        except OSError as exc:
-            log.debug("websocket client gone before %s: %r", message.get("type"), exc)
-
-
-class VisitorConsumer(AsyncJsonWebsocketConsumer, _SurvivesClientGone):
+class VisitorConsumer(AsyncJsonWebsocketConsumer, SurvivesClientGone):
     button = None
     session: ChatSession | None = None
     tracker: VisitorTracker | None = None  # visitor monitoring (chat.monitoring): page views, invitations
@@ -246,7 +231,7 @@ def _membership(user, account_public_id):
     return membership if membership.has_perm(WORK_TICKETS) else None
 
 
-class AgentChatConsumer(AsyncJsonWebsocketConsumer, _SurvivesClientGone):
+class AgentChatConsumer(AsyncJsonWebsocketConsumer, SurvivesClientGone):
     """The chat console's socket: the account's events (ringing, new chats) and the chats the agent opened."""
 
     account = None
