@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from helpline.api import errors
 from helpline.api.auth import ApiKeyAuth
-from helpline.api.routers import agents, contacts, departments, messages, tags, tickets
+from helpline.api.routers import agents, contacts, departments, messages, replies, tags, tickets
 
 DESCRIPTION = """
 The Helpline REST API. Authenticate with an API key of your account: `Authorization: Bearer <key>`.
@@ -38,5 +38,5 @@ api = HelplineAPI(
 )
 errors.install(api)
 
-for module in (tickets, messages, contacts, departments, agents, tags):
+for module in (tickets, messages, contacts, departments, agents, tags, replies):
     api.add_router("", module.router)

@@ -34,6 +34,8 @@ RESOURCES = {
         Resource("api_keys", _("API keys")),
         Resource("ticket_filters_per_agent", _("Ticket filters per agent")),
         Resource("custom_roles", _("Custom roles")),
+        Resource("canned_messages", _("Canned messages")),
+        Resource("predefined_answers", _("Predefined answers")),
         Resource("history_days", _("Ticket history (days)")),
     ]
 }
@@ -50,19 +52,24 @@ PLAN_LABELS = {
 PLAN_LIMITS: dict[str, dict[str, int | None]] = {
     FREE:       {"agents": 1,    "mailboxes": 1,    "chat_buttons": 1,    "departments": 1,    "knowledge_bases": 1,
                  "event_rules": 0, "time_rules": 0, "sla_rules": 0, "api_keys": 1, "ticket_filters_per_agent": 1,
-                 "custom_roles": 0, "history_days": 7},
+                 "custom_roles": 0, "history_days": 7,
+                 "canned_messages": 10, "predefined_answers": 5},
     SMALL:      {"agents": None, "mailboxes": 40,   "chat_buttons": 1,    "departments": 1,    "knowledge_bases": 1,
                  "event_rules": 0, "time_rules": 0, "sla_rules": 0, "api_keys": 1, "ticket_filters_per_agent": 1,
-                 "custom_roles": 0, "history_days": None},
+                 "custom_roles": 0, "history_days": None,
+                 "canned_messages": 50, "predefined_answers": 20},
     MEDIUM:     {"agents": None, "mailboxes": 60,   "chat_buttons": 10,   "departments": 5,    "knowledge_bases": 1,
                  "event_rules": 5, "time_rules": 5, "sla_rules": 1, "api_keys": 1, "ticket_filters_per_agent": 5,
-                 "custom_roles": 0, "history_days": None},
+                 "custom_roles": 0, "history_days": None,
+                 "canned_messages": 200, "predefined_answers": 50},
     LARGE:      {"agents": None, "mailboxes": 100,  "chat_buttons": 20,   "departments": 10,   "knowledge_bases": 1,
                  "event_rules": 10, "time_rules": 10, "sla_rules": 5, "api_keys": 5, "ticket_filters_per_agent": 10,
-                 "custom_roles": 3, "history_days": None},
+                 "custom_roles": 3, "history_days": None,
+                 "canned_messages": 1000, "predefined_answers": 200},
     ENTERPRISE: {"agents": None, "mailboxes": None, "chat_buttons": None, "departments": None, "knowledge_bases": 5,
                  "event_rules": None, "time_rules": None, "sla_rules": None, "api_keys": None,
-                 "ticket_filters_per_agent": None, "custom_roles": None, "history_days": None},
+                 "ticket_filters_per_agent": None, "custom_roles": None, "history_days": None,
+                 "canned_messages": None, "predefined_answers": None},
 }
 # fmt: on
 

@@ -3,8 +3,27 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from helpline.web.views import auth, files, inbox, ticket_updates, tickets
-from helpline.web.views.settings import account, agents, api_keys, brands, departments, plan, roles, sections
+from helpline.web.views import auth, chat, files, inbox, presence, replies, ticket_updates, tickets, visitors
+from helpline.web.views.settings import (
+    account,
+    agents,
+    api_keys,
+    brands,
+    canned_messages,
+    chat_invitations,
+    chat_privacy,
+    departments,
+    email_templates,
+    mailboxes,
+    plan,
+    predefined_answers,
+    profile,
+    roles,
+    sections,
+)
+from helpline.web.views.settings import bans as ban_settings
+from helpline.web.views.settings import chat_buttons as chat_button_settings
+from helpline.web.views.settings import routing as routing_settings
 
 app_name = "web"
 
@@ -14,6 +33,8 @@ ticket_urls = [
     path("panel/", tickets.panel_partial, name="ticket-panel"),
     path("reply/", tickets.post_reply, name="ticket-reply"),
     path("note/", tickets.post_note, name="ticket-note"),
+    path("forward/", tickets.post_forward, name="ticket-forward"),
+    path("messages/<str:message_id>/retry/", tickets.retry_message, name="ticket-message-retry"),
     path("assign/", ticket_updates.assign, name="ticket-assign"),
     path("transfer/", ticket_updates.transfer, name="ticket-transfer"),
     path("status/", ticket_updates.set_status, name="ticket-status"),
@@ -41,6 +62,52 @@ settings_urls = [
     path("api-keys/new/", api_keys.create, name="settings-api-keys-create"),
     path("api-keys/<str:public_id>/revoke/", api_keys.revoke, name="settings-api-keys-revoke"),
     path("plan/", plan.plan, name="settings-plan"),
+    path("routing/", routing_settings.routing, name="settings-routing"),
+    path("routing/save/", routing_settings.update, name="settings-routing-update"),
+    path("routing/departments/<str:public_id>/", routing_settings.department, name="settings-routing-department"),
+    path("routing/agents/<str:public_id>/", routing_settings.agent, name="settings-routing-agent"),
+    path("bans/", ban_settings.bans, name="settings-bans"),
+    path("bans/new/", ban_settings.create, name="settings-bans-create"),
+    path("bans/<str:public_id>/lift/", ban_settings.lift, name="settings-bans-lift"),
+    path("chat-privacy/", chat_privacy.chat_privacy, name="settings-chat-privacy"),
+    path("chat-privacy/save/", chat_privacy.update, name="settings-chat-privacy-update"),
+    path("chat-invitations/", chat_invitations.chat_invitations, name="settings-chat-invitations"),
+    path("chat-invitations/<str:public_id>/", chat_invitations.edit, name="settings-chat-invitation"),
+    path("chat-invitations/<str:public_id>/delete/", chat_invitations.delete, name="settings-chat-invitation-delete"),
+    path("mailboxes/", mailboxes.mailboxes, name="settings-mailboxes"),
+    path("mailboxes/new/", mailboxes.create, name="settings-mailboxes-create"),
+    path("mailboxes/<str:public_id>/", mailboxes.edit, name="settings-mailbox"),
+    path("mailboxes/<str:public_id>/active/", mailboxes.set_active, name="settings-mailbox-active"),
+    path("mailboxes/<str:public_id>/delete/", mailboxes.delete, name="settings-mailbox-delete"),
+    path("mailboxes/<str:public_id>/test/", mailboxes.test_connection, name="settings-mailbox-test"),
+    path("chat-buttons/", chat_button_settings.chat_buttons, name="settings-chat-buttons"),
+    path("chat-buttons/new/", chat_button_settings.create, name="settings-chat-buttons-create"),
+    path("chat-buttons/preview/", chat_button_settings.preview, name="settings-chat-buttons-preview"),
+    path("chat-buttons/<str:public_id>/", chat_button_settings.edit, name="settings-chat-button"),
+    path("chat-buttons/<str:public_id>/preview/", chat_button_settings.preview, name="settings-chat-button-preview"),
+    path("chat-buttons/<str:public_id>/active/", chat_button_settings.set_active, name="settings-chat-button-active"),
+    path("chat-buttons/<str:public_id>/delete/", chat_button_settings.delete, name="settings-chat-button-delete"),
+    path("email-templates/", email_templates.email_templates, name="settings-email-templates"),
+    path("email-templates/<str:kind>/<str:locale>/", email_templates.edit, name="settings-email-template"),
+    path(
+        "email-templates/<str:kind>/<str:locale>/preview/",
+        email_templates.preview,
+        name="settings-email-template-preview",
+    ),
+    path("email-templates/<str:kind>/<str:locale>/reset/", email_templates.reset, name="settings-email-template-reset"),
+    path("profile/", profile.profile, name="settings-profile"),
+    path("canned-messages/", canned_messages.canned_messages, name="settings-canned-messages"),
+    path("canned-messages/new/", canned_messages.create, name="settings-canned-messages-create"),
+    path("canned-messages/<str:public_id>/", canned_messages.edit, name="settings-canned-message"),
+    path("canned-messages/<str:public_id>/delete/", canned_messages.delete, name="settings-canned-message-delete"),
+    path("predefined-answers/", predefined_answers.predefined_answers, name="settings-predefined-answers"),
+    path("predefined-answers/new/", predefined_answers.create, name="settings-predefined-answers-create"),
+    path("predefined-answers/<str:public_id>/", predefined_answers.edit, name="settings-predefined-answer"),
+    path(
+        "predefined-answers/<str:public_id>/delete/",
+        predefined_answers.delete,
+        name="settings-predefined-answer-delete",
+    ),
 ]
 
 urlpatterns = [
@@ -50,7 +117,20 @@ urlpatterns = [
     path("invite/<str:token>/", auth.accept_invite, name="invite"),
     path("agent/", inbox.inbox, name="inbox"),
     path("agent/switch/", auth.switch_account, name="switch-account"),
+    path("agent/presence/", presence.presence, name="presence"),
     path("agent/files/<str:public_id>/", files.download_attachment, name="file"),
     path("agent/tickets/<str:public_id>/", include(ticket_urls)),
     path("agent/settings/", include(settings_urls)),
+    path("agent/replies/canned/", replies.canned_messages, name="replies-canned"),
+    path("agent/replies/answers/", replies.predefined_answers, name="replies-answers"),
+    path("agent/chats/", chat.console, name="chats"),
+    path("agent/visitors/", visitors.visitors, name="visitors"),
+    path("agent/visitors/<str:public_id>/row/", visitors.row, name="visitor-row"),
+    path("agent/visitors/<str:public_id>/invite/", visitors.invite, name="visitor-invite"),
+    path("agent/chats/incoming/", chat.incoming, name="chats-incoming"),
+    path("agent/chats/<str:public_id>/panel/", chat.panel, name="chat-panel"),
+    path("agent/chats/<str:public_id>/accept/", chat.accept, name="chat-accept"),
+    path("agent/chats/<str:public_id>/decline/", chat.decline, name="chat-decline"),
+    path("agent/chats/<str:public_id>/end/", chat.end, name="chat-end"),
+    path("agent/chats/<str:public_id>/files/", chat.upload, name="chat-upload"),
 ]

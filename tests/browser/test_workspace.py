@@ -3,120 +3,25 @@ second browser receive the reply and a status change live, without reloading. Sa
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from .support import AGENT_EMAIL, OWNER_EMAIL, PASSWORD, PROJECT_DIR, WATCHER_EMAIL, signed_in_page
+
 SCREENSHOTS = PROJECT_DIR / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OWNER_EMAIL = "owner@demo.helpline.test"
-AGENT_EMAIL = "ada@demo.helpline.test"
-WATCHER_EMAIL = "grace@demo.helpline.test"
-PASSWORD = "helpline-demo"
 LIVE_TIMEOUT_MS = 5000
 
-_on_sqlite = not os.environ.get("HELPLINE_DATABASE_URL", "").strip() or os.environ["HELPLINE_DATABASE_URL"].startswith(
-    "sqlite"
-)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not _on_sqlite, reason="the browser test runs in the SQLite pass only"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def _helpline_command() -> str:
-    beside_python = Path(sys.executable).with_name("helpline")
-    if beside_python.exists():
-        return str(beside_python)
-    return str(PROJECT_DIR / ".venv" / "bin" / "helpline")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"helpline serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("helpline serve did not become healthy in time")
-
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("helpline-browser")
-    env = {k: v for k, v in os.environ.items() if k not in ("HELPLINE_DATABASE_URL", "HELPLINE_REDIS_URL")}
-    env.pop("HELPLINE_TASKS_IMMEDIATE", None)  # the server runs its own task consumer, as in production
-    env["HELPLINE_DATA_DIR"] = str(data_dir)
-    helpline = _helpline_command()
-    demo = subprocess.run([helpline, "demo"], env=env, capture_output=True, text=True, timeout=120, check=True)
-    assert f"Owner login:  {OWNER_EMAIL}" in demo.stdout
-    assert f"Password:     {PASSWORD}" in demo.stdout
-    port = _free_port()
-    log = (data_dir / "serve.log").open("w")
-    process = subprocess.Popen([helpline, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def server(live_helpline):
+    live = live_helpline("helpline-browser")
+    demo = live.demo()
+    assert f"Owner login:  {OWNER_EMAIL}" in demo
+    assert f"Password:     {PASSWORD}" in demo
+    return live.serve()
 
 
 def _sign_in(browser, base_url: str, email: str, *, color_scheme: str = "light"):
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, color_scheme=color_scheme)
-    page = context.new_page()
-    page.goto(f"{base_url}/login/")
-    expect(page.locator("h1")).to_have_text("Sign in to your help desk")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/agent/")
-    expect(page.locator("h1.page-title")).to_have_text("Inbox")
-    return context, page
+    return signed_in_page(browser, base_url, email, check_pages=True, color_scheme=color_scheme)
 
 
 def _wait_live(page) -> None:

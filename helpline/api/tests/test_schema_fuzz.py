@@ -31,10 +31,14 @@ def keep_test_connection():
 def world(keep_test_connection, account, api_key, ticket, agent, make_agent, other_account, make_ticket):
     """Rows to hit: generated ids are random, so a share of the ids in paths and bodies become real ones, ours
     or (for tickets) another account's."""
+    from helpline.core.actors import Actor
+    from helpline.replies.actions import create_canned_message, create_predefined_answer
     from helpline.tenancy.selectors import list_departments
 
     department = list_departments(account)[0]
     foreign = make_ticket(other_account, subject="Not yours", email="x@globex.test")
+    canned = create_canned_message(account=account, name="Hi", body="Hi {{ contact.name }}", actor=Actor(user=agent))
+    answer = create_predefined_answer(account=account, name="Done", body="Done.", actor=Actor(user=agent))
     return {
         "key": api_key,
         "ids": {
@@ -42,6 +46,8 @@ def world(keep_test_connection, account, api_key, ticket, agent, make_agent, oth
             "contacts": ticket.contact.public_id,
             "departments": department.public_id,
             "agents": agent.public_id,
+            "canned-messages": canned.public_id,
+            "predefined-answers": answer.public_id,
         },
         "foreign": foreign.public_id,
     }
@@ -64,7 +70,7 @@ def test_no_server_errors(case, world):
         elif spin == 1 and collection == "tickets":
             case.path_parameters["id"], foreign = world["foreign"], True
     if isinstance(case.body, dict):
-        for field, collection in (("department", "departments"), ("assignee", "agents")):
+        for field, collection in (("department", "departments"), ("assignee", "agents"), ("owner", "agents")):
             value = case.body.get(field)
             if isinstance(value, str) and len(value) % 2 == 0:
                 case.body[field] = world["ids"][collection]

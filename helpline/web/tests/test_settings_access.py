@@ -16,6 +16,15 @@ SECTION_PAGES = [
     "/agent/settings/brands/",
     "/agent/settings/api-keys/",
     "/agent/settings/plan/",
+    "/agent/settings/routing/",
+    "/agent/settings/bans/",
+    "/agent/settings/chat-privacy/",
+    "/agent/settings/chat-invitations/",
+    "/agent/settings/mailboxes/",
+    "/agent/settings/mailboxes/new/",
+    "/agent/settings/email-templates/",
+    "/agent/settings/chat-buttons/",
+    "/agent/settings/chat-buttons/new/",
 ]
 WRITES = [
     ("/agent/settings/account/", {"name": "Hacked", "timezone": "UTC", "locale": "en"}),

@@ -65,7 +65,7 @@ def test_the_plan_page_shows_usage_against_each_limit(make_account, make_agent):
     assert usage["departments"] == (1, 1, True)
     assert usage["api_keys"] == (0, 1, False)
     assert usage["custom_roles"] == (0, 0, True)
-    assert usage["mailboxes"] == (None, 1, False)
+    assert usage["mailboxes"] == (0, 1, False)
     body = response.content.decode()
     assert "Free plan" in body
     assert 'data-usage="agents"' in body

@@ -1,30 +1,51 @@
-"""The ticket view: thread, composer (reply and internal note) and the partials realtime.js re-fetches."""
+"""The ticket view: thread, composer (reply, internal note, forward) and the partials realtime.js re-fetches."""
 
 from __future__ import annotations
+
+import json
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from helpline.conversations.actions import add_note, send_reply
+from helpline.conversations.actions.messages import retry_delivery
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
+from helpline.replies.actions import send_predefined_answer
 from helpline.tenancy import permissions
+from helpline.web.composer import FORWARD, NOTE, REPLY, ComposerState, parse_addresses, read_uploads
 from helpline.web.decorators import workspace_view
 from helpline.web.htmx import is_htmx
-from helpline.web.ticket_context import panel_context, thread_context, ticket_or_404
+from helpline.web.replies import chosen_answer
+from helpline.web.ticket_context import (
+    composer_context,
+    message_of_ticket_or_404,
+    panel_context,
+    thread_context,
+    ticket_or_404,
+)
 
-REPLY, NOTE = "reply", "note"
 WORK = (permissions.WORK_TICKETS,)
+DONE = {
+    REPLY: gettext_lazy("Reply queued."),
+    NOTE: gettext_lazy("Note added."),
+    FORWARD: gettext_lazy("Forward queued."),
+}
 
 
-def render_ticket_page(request, ticket, *, composer: dict | None = None, errors: dict | None = None, status: int = 200):
+def render_ticket_page(
+    request, ticket, *, composer: ComposerState | None = None, errors: dict | None = None, status: int = 200
+):
     account = request.membership.account
+    thread = thread_context(request, ticket)
     context = {
-        **thread_context(ticket),
+        **thread,
         **panel_context(account, ticket, errors=errors),
-        "composer": composer or {"mode": REPLY, "body": "", "error": ""},
+        **composer_context(ticket, thread["thread"], composer),
     }
     return render(request, "agent/ticket.html", context, status=status)
 
@@ -33,6 +54,10 @@ def render_ticket_page(request, ticket, *, composer: dict | None = None, errors:
 @workspace_view(*WORK)
 def ticket_page(request, public_id):
     ticket = ticket_or_404(request, public_id)
+    forward_id = request.GET.get("forward", "")
+    if forward_id:  # the Forward link without JavaScript: the page opens with the composer in forward mode
+        composer = ComposerState(mode=FORWARD, forward=message_of_ticket_or_404(request, ticket, forward_id))
+        return render_ticket_page(request, ticket, composer=composer)
     return render_ticket_page(request, ticket)
 
 
@@ -40,7 +65,7 @@ def ticket_page(request, public_id):
 @workspace_view(*WORK)
 def thread_partial(request, public_id):
     ticket = ticket_or_404(request, public_id)
-    return render(request, "agent/_thread.html", thread_context(ticket))
+    return render(request, "agent/_thread.html", thread_context(request, ticket))
 
 
 @require_GET
@@ -50,25 +75,55 @@ def panel_partial(request, public_id):
     return render(request, "agent/_side_panel.html", panel_context(request.membership.account, ticket))
 
 
-def _compose(request, public_id, *, mode: str):
-    ticket = ticket_or_404(request, public_id)
-    body = request.POST.get("body", "")
-    write = send_reply if mode == REPLY else add_note
+def _write(request, ticket, state: ComposerState) -> None:
+    actor = Actor(user=request.user)
+    if state.mode == NOTE:
+        add_note(ticket=ticket, author=request.user, text=state.body, actor=actor)
+        return
+    if state.mode == FORWARD:
+        send_reply(
+            ticket=ticket,
+            author=request.user,
+            text=state.body,
+            actor=actor,
+            to=parse_addresses(state.to),
+            cc=parse_addresses(state.cc),
+            forward=state.forward,
+        )
+        return
+    answer = chosen_answer(request)  # a predefined answer adds its files and follow-up changes
+    send = partial(send_predefined_answer, answer=answer) if answer else send_reply
+    send(
+        ticket=ticket,
+        author=request.user,
+        text=state.body,
+        actor=actor,
+        to=parse_addresses(state.to),
+        cc=parse_addresses(state.cc),
+        bcc=parse_addresses(state.bcc),
+        attachments=read_uploads(request.FILES.getlist("attachments")),
+    )
+
+
+def _compose(request, ticket, state: ComposerState):
     try:
-        write(ticket=ticket, author=request.user, text=body, actor=Actor(user=request.user))
+        _write(request, ticket, state)
     except DomainError as exc:
-        composer = {"mode": mode, "body": body, "error": exc.message}
-        if is_htmx(request):
-            return render(request, "agent/_composer.html", {"ticket": ticket, "composer": composer}, status=422)
-        return render_ticket_page(request, ticket, composer=composer, status=422)
+        state.error = exc.message
+        if not is_htmx(request):
+            return render_ticket_page(request, ticket, composer=state, status=422)
+        thread = thread_context(request, ticket)["thread"]
+        context = {"ticket": ticket, **composer_context(ticket, thread, state)}
+        return render(request, "agent/_composer.html", context, status=422)
     if not is_htmx(request):
-        messages.success(request, _("Reply queued.") if mode == REPLY else _("Note added."))
+        messages.success(request, DONE[state.mode])
         return redirect("web:ticket", public_id=ticket.public_id)
-    ticket = ticket_or_404(request, public_id)  # re-read: status, counters and activity changed
+    ticket = ticket_or_404(request, ticket.public_id)  # re-read: status, counters and activity changed
+    thread = thread_context(request, ticket)
     context = {
-        **thread_context(ticket),
+        **thread,
         **panel_context(request.membership.account, ticket),
-        "composer": {"mode": mode, "body": "", "error": ""},
+        **composer_context(ticket, thread["thread"], ComposerState(mode=state.mode if state.mode == NOTE else REPLY)),
     }
     return render(request, "agent/_composer_sent.html", context)
 
@@ -76,10 +131,40 @@ def _compose(request, public_id, *, mode: str):
 @require_POST
 @workspace_view(*WORK)
 def post_reply(request, public_id):
-    return _compose(request, public_id, mode=REPLY)
+    ticket = ticket_or_404(request, public_id)
+    return _compose(request, ticket, ComposerState.from_post(request.POST, mode=REPLY))
 
 
 @require_POST
 @workspace_view(*WORK)
 def post_note(request, public_id):
-    return _compose(request, public_id, mode=NOTE)
+    ticket = ticket_or_404(request, public_id)
+    return _compose(request, ticket, ComposerState(mode=NOTE, body=request.POST.get("body", "")))
+
+
+@require_POST
+@workspace_view(*WORK)
+def post_forward(request, public_id):
+    ticket = ticket_or_404(request, public_id)
+    state = ComposerState.from_post(request.POST, mode=FORWARD)
+    state.forward = message_of_ticket_or_404(request, ticket, request.POST.get("message", ""))
+    return _compose(request, ticket, state)
+
+
+@require_POST
+@workspace_view(*WORK)
+def retry_message(request, public_id, message_id):
+    ticket = ticket_or_404(request, public_id)
+    message = message_of_ticket_or_404(request, ticket, message_id)
+    try:
+        retry_delivery(message=message, actor=Actor(user=request.user))
+    except DomainError as exc:
+        done, kind, status = exc.message, "error", 422
+    else:
+        done, kind, status = _("Sending again."), "success", 200
+    if not is_htmx(request):
+        (messages.success if kind == "success" else messages.error)(request, done)
+        return redirect("web:ticket", public_id=ticket.public_id)
+    response = render(request, "agent/_thread.html", thread_context(request, ticket), status=status)
+    response["HX-Trigger"] = json.dumps({"helpline:toast": {"message": str(done), "kind": kind}})
+    return response

@@ -20,6 +20,7 @@ class Section:
     label: str
     url_name: str
     permissions: tuple[str, ...]  # any one of them opens the section
+    personal: bool = False  # every member's own page (no permission): listed, but never what opens Settings
 
 
 SECTIONS = {
@@ -31,13 +32,28 @@ SECTIONS = {
         Section("roles", _("Roles"), "web:settings-roles", (perms.MANAGE_AGENTS,)),
         Section("brands", _("Brands"), "web:settings-brands", (perms.MANAGE_SETTINGS,)),
         Section("api_keys", _("API keys"), "web:settings-api-keys", (perms.MANAGE_API_KEYS,)),
+        Section("routing", _("Chat routing"), "web:settings-routing", (perms.MANAGE_SETTINGS,)),
+        Section("bans", _("Banned visitors"), "web:settings-bans", (perms.MANAGE_SETTINGS,)),
+        Section("chat_privacy", _("Visitor privacy"), "web:settings-chat-privacy", (perms.MANAGE_SETTINGS,)),
+        Section("chat_invitations", _("Chat invitations"), "web:settings-chat-invitations", (perms.MANAGE_SETTINGS,)),
         Section("plan", _("Plan and usage"), "web:settings-plan", (perms.MANAGE_BILLING, perms.MANAGE_SETTINGS)),
+        Section("mailboxes", _("Mailboxes"), "web:settings-mailboxes", (perms.MANAGE_SETTINGS,)),
+        Section("chat_buttons", _("Chat buttons"), "web:settings-chat-buttons", (perms.MANAGE_SETTINGS,)),
+        Section("email_templates", _("Email templates"), "web:settings-email-templates", (perms.MANAGE_SETTINGS,)),
+        Section("profile", _("My profile"), "web:settings-profile", (), personal=True),
+        Section("canned_messages", _("Canned messages"), "web:settings-canned-messages", (), personal=True),
+        Section("predefined_answers", _("Predefined answers"), "web:settings-predefined-answers", (), personal=True),
     ]
 }
 
 
-def visible_sections(membership) -> list[Section]:
-    return [s for s in SECTIONS.values() if any(membership.has_perm(p) for p in s.permissions)]
+def visible_sections(membership, *, personal: bool = False) -> list[Section]:
+    """The sections this member may open; with ``personal``, their own pages (My profile) too."""
+    return [
+        s
+        for s in SECTIONS.values()
+        if (s.personal and personal) or (not s.personal and any(membership.has_perm(p) for p in s.permissions))
+    ]
 
 
 def section_view(key: str):
@@ -46,7 +62,8 @@ def section_view(key: str):
 
 
 def render_section(request, key: str, template: str, context: dict, *, status: int = 200):
-    context = {**context, "sections": visible_sections(request.membership), "section": SECTIONS[key], "nav": "settings"}
+    sections = visible_sections(request.membership, personal=True)
+    context = {**context, "sections": sections, "section": SECTIONS[key], "nav": "settings"}
     return render(request, template, context, status=status)
 
 

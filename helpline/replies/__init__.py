@@ -1,0 +1,1 @@
+"""Canned messages (snippets with placeholders) and predefined answers (whole replies with follow-up changes)."""
