@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from helpline.realtime.groups import agents_of
-from helpline.realtime.sockets import SurvivesClientGone
+from helpline.realtime.sockets import HelplineSocket
 
 
 @database_sync_to_async
@@ -41,7 +40,7 @@ def _report_activity(user, account_public_id: str, idle: bool) -> None:
     (mark_idle if idle else mark_active)(account=account, user=user)
 
 
-class AgentConsumer(AsyncJsonWebsocketConsumer, SurvivesClientGone):
+class AgentConsumer(HelplineSocket):
     """One socket per agent browser tab; receives the account's ticket events."""
 
     group: str | None = None

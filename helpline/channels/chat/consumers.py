@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,7 @@ from helpline.channels.chat.monitoring.consumers import VisitorTracker, invitati
 from helpline.channels.chat.protocol import MAX_PREVIEW, VISITOR_ID, line_payload, state_payload
 from helpline.core.errors import DomainError
 from helpline.realtime.groups import agents_of, chat_session, chat_visitor
-from helpline.realtime.sockets import SurvivesClientGone
+from helpline.realtime.sockets import HelplineSocket
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def _state(session: ChatSession) -> dict:
     return state_payload(session)
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer, SurvivesClientGone):
+class VisitorConsumer(HelplineSocket):
     button = None
     session: ChatSession | None = None
     tracker: VisitorTracker | None = None  # visitor monitoring (chat.monitoring): page views, invitations
@@ -231,7 +230,7 @@ def _membership(user, account_public_id):
     return membership if membership.has_perm(WORK_TICKETS) else None
 
 
-class AgentChatConsumer(AsyncJsonWebsocketConsumer, SurvivesClientGone):
+class AgentChatConsumer(HelplineSocket):
     """The chat console's socket: the account's events (ringing, new chats) and the chats the agent opened."""
 
     account = None

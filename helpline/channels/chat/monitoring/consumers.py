@@ -16,13 +16,13 @@ from __future__ import annotations
 import time
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from helpline.channels.chat.appearance import widget_language
 from helpline.channels.chat.monitoring import actions, selectors
 from helpline.realtime.groups import visitors_of
+from helpline.realtime.sockets import HelplineSocket
 
 TOUCH_EVERY = 60  # seconds between keep-alive writes to the visit
 MESSAGES_PER_MINUTE = 120  # monitoring messages one socket may send
@@ -144,7 +144,7 @@ def _account_of_agent(user, account_public_id):
     return membership.account
 
 
-class VisitorsListConsumer(AsyncJsonWebsocketConsumer):
+class VisitorsListConsumer(HelplineSocket):
     """The live visitors list: every page view and departure of the account's visitors."""
 
     group = None
