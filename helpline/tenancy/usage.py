@@ -43,3 +43,28 @@ def usage_report(account) -> list[dict]:
         }
         for key, resource in RESOURCES.items()
     ]
+
+
+def usage_row(*, key: str, used: int | None, limit: int | None) -> dict:
+    """How much of one limit is used: {key, used, limit, share (percent, None when not counted or unlimited),
+    full}. The plan page and each resource's own screen show the same row."""
+    share = None
+    if used is not None and limit:
+        share = min(100, round(100 * used / limit))
+    elif used is not None and limit == 0:
+        share = 100 if used else 0
+    return {
+        "key": key,
+        "used": used,
+        "limit": limit,
+        "share": share,
+        "full": limit is not None and used is not None and used >= limit,
+    }
+
+
+def usage_of(account, resource: str, *, used: int | None = None) -> dict:
+    """The usage row of one resource (``used`` when the caller has already counted it)."""
+    from helpline.tenancy.plans import limit_for
+
+    count = count_usage(account, resource) if used is None else used
+    return usage_row(key=resource, used=count, limit=limit_for(account.plan, resource))

@@ -10,8 +10,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
 from helpline.replies.actions import create_canned_message, delete_canned_message, update_canned_message
 from helpline.replies.selectors import access_managed_canned_message, list_managed_canned_messages
-from helpline.tenancy.plans import limit_for
-from helpline.tenancy.usage import count_usage
+from helpline.tenancy.usage import usage_of
 from helpline.web.views.settings.reply_scopes import form_context, managed_or_error, posted_scope, scope_values
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
@@ -19,15 +18,13 @@ KEY = "canned_messages"
 NEW = {"name": "", "shortcut": "", "body": "", "scope": "personal", "department": ""}
 
 
-def _usage(account) -> dict:
-    used, limit = count_usage(account, "canned_messages"), limit_for(account.plan, "canned_messages")
-    return {"used": used, "limit": limit, "full": limit is not None and used >= limit}
-
-
 @require_GET
 @section_view(KEY)
 def canned_messages(request):
-    context = {"items": list_managed_canned_messages(request.membership), "usage": _usage(request.membership.account)}
+    context = {
+        "items": list_managed_canned_messages(request.membership),
+        "usage": usage_of(request.membership.account, "canned_messages"),
+    }
     return render_section(request, KEY, "settings/canned_messages.html", context)
 
 

@@ -22,8 +22,8 @@ from helpline.channels.chat.selectors import get_chat_button, list_chat_buttons
 from helpline.channels.chat.views import embed_snippet
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
-from helpline.tenancy.plans import limit_for
 from helpline.tenancy.selectors import get_department, list_departments
+from helpline.tenancy.usage import usage_of
 from helpline.web.queries import get_brand, list_brands
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
@@ -202,9 +202,7 @@ def _render_form(request, *, button=None, values=None, error: str = "", status: 
 def chat_buttons(request):
     account = request.membership.account
     rows = list_chat_buttons(account)
-    limit = limit_for(account.plan, "chat_buttons")
-    usage = {"used": len(rows), "limit": limit, "full": limit is not None and len(rows) >= limit}
-    usage["share"] = min(100, round(100 * len(rows) / limit)) if limit else (100 if limit == 0 else 0)
+    usage = usage_of(account, "chat_buttons", used=len(rows))
     languages = dict(settings.LANGUAGES)
     context = {"buttons": rows, "usage": usage, "languages": languages, "account_language": account.locale}
     return render_section(request, KEY, "settings/chat_buttons.html", context)

@@ -17,8 +17,8 @@ from helpline.channels.email.selectors import get_mailbox, list_mailboxes
 from helpline.channels.email.transports.diagnostics import test_inbound, test_outbound
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
-from helpline.tenancy.plans import limit_for
 from helpline.tenancy.selectors import get_department, list_departments
+from helpline.tenancy.usage import usage_of
 from helpline.web.htmx import is_htmx
 from helpline.web.queries import get_brand, list_brands
 from helpline.web.views.settings.sections import render_section, saved, section_view
@@ -156,9 +156,7 @@ def _render_form(request, *, mailbox=None, values=None, error: str = "", test_re
 def mailboxes(request):
     account = request.membership.account
     rows = list_mailboxes(account)
-    limit = limit_for(account.plan, "mailboxes")
-    usage = {"used": len(rows), "limit": limit, "full": limit is not None and len(rows) >= limit}
-    usage["share"] = min(100, round(100 * len(rows) / limit)) if limit else (100 if limit == 0 else 0)
+    usage = usage_of(account, "mailboxes", used=len(rows))
     return render_section(request, KEY, "settings/mailboxes.html", {"mailboxes": rows, "usage": usage})
 
 

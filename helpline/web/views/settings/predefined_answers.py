@@ -20,8 +20,7 @@ from helpline.replies.actions import (
     update_predefined_answer,
 )
 from helpline.replies.selectors import access_managed_answer, list_managed_answers
-from helpline.tenancy.plans import limit_for
-from helpline.tenancy.usage import count_usage
+from helpline.tenancy.usage import usage_of
 from helpline.web.composer import read_uploads
 from helpline.web.views.settings.reply_scopes import form_context, managed_or_error, posted_scope, scope_values
 from helpline.web.views.settings.sections import render_section, saved, section_view
@@ -30,15 +29,13 @@ KEY = "predefined_answers"
 NEW = {"name": "", "body": "", "scope": "personal", "department": "", "set_status": "", "add_tags": ""}
 
 
-def _usage(account) -> dict:
-    used, limit = count_usage(account, "predefined_answers"), limit_for(account.plan, "predefined_answers")
-    return {"used": used, "limit": limit, "full": limit is not None and used >= limit}
-
-
 @require_GET
 @section_view(KEY)
 def predefined_answers(request):
-    context = {"items": list_managed_answers(request.membership), "usage": _usage(request.membership.account)}
+    context = {
+        "items": list_managed_answers(request.membership),
+        "usage": usage_of(request.membership.account, "predefined_answers"),
+    }
     return render_section(request, KEY, "settings/predefined_answers.html", context)
 
 
