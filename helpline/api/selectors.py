@@ -79,6 +79,16 @@ def agent_for_field(account, field: str, public_id: str | None, *, location: str
     return agent
 
 
+def message_of_ticket_for_field(ticket, field: str, public_id: str) -> Message:
+    """A message of this ticket named by an input field; any other id is a 400 naming the field."""
+    message = None
+    if looks_like_id(public_id):
+        message = Message.objects.filter(account_id=ticket.account_id, ticket=ticket, public_id=public_id).first()
+    if message is None:
+        raise FieldError(field, _("No message with id %(id)s in this ticket.") % {"id": public_id})
+    return message
+
+
 def ticket_filter(account, query) -> TicketFilter | None:
     """The inbox filter for the list's query parameters; None when it can match nothing (an unknown tag).
 

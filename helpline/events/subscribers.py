@@ -35,6 +35,7 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         e.TicketTagged: (push_to_agents,),
         e.TicketUntagged: (push_to_agents,),
         e.CustomFieldSet: (push_to_agents,),
+        e.TicketSplit: ticket_changes,
         e.ContactCreated: (reindex_contact,),
         e.ContactChanged: (reindex_contact,),
         e.ChatRinging: (push_chat_to_agents,),

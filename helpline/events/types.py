@@ -101,6 +101,16 @@ class CustomFieldSet(TicketEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TicketSplit(TicketEvent):
+    """Messages moved from ``source_ticket_id`` to ``new_ticket_id``; published once for each of the two tickets."""
+
+    name: ClassVar[str] = "ticket.split"
+    source_ticket_id: int
+    new_ticket_id: int
+    message_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ContactCreated(Event):
     name: ClassVar[str] = "contact.created"
     contact_id: int
@@ -240,6 +250,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TicketTagged,
     TicketUntagged,
     CustomFieldSet,
+    TicketSplit,
     ContactCreated,
     ContactChanged,
     ChatRinging,

@@ -3,7 +3,18 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from helpline.web.views import auth, chat, files, inbox, presence, replies, ticket_updates, tickets, visitors
+from helpline.web.views import (
+    auth,
+    chat,
+    files,
+    inbox,
+    presence,
+    replies,
+    ticket_split,
+    ticket_updates,
+    tickets,
+    visitors,
+)
 from helpline.web.views.settings import (
     account,
     agents,
@@ -31,6 +42,7 @@ ticket_urls = [
     path("", tickets.ticket_page, name="ticket"),
     path("thread/", tickets.thread_partial, name="ticket-thread"),
     path("panel/", tickets.panel_partial, name="ticket-panel"),
+    path("history/", tickets.history_partial, name="ticket-history"),
     path("reply/", tickets.post_reply, name="ticket-reply"),
     path("note/", tickets.post_note, name="ticket-note"),
     path("forward/", tickets.post_forward, name="ticket-forward"),
@@ -40,6 +52,7 @@ ticket_urls = [
     path("status/", ticket_updates.set_status, name="ticket-status"),
     path("priority/", ticket_updates.set_priority, name="ticket-priority"),
     path("tags/", ticket_updates.update_tags, name="ticket-tags"),
+    path("split/", ticket_split.split, name="ticket-split"),
 ]
 
 settings_urls = [

@@ -8,7 +8,8 @@ from helpline.api import selectors, workflows
 from helpline.api.auth import account_of, actor_of
 from helpline.api.pagination import check_ticket_cursor
 from helpline.api.schemas.common import responses
-from helpline.api.schemas.tickets import TicketIn, TicketOut, TicketPage, TicketPatch, TicketQuery
+from helpline.api.schemas.tickets import TicketIn, TicketOut, TicketPage, TicketPatch, TicketQuery, TicketSplitIn
+from helpline.conversations import actions
 from helpline.conversations import selectors as conversations
 
 router = Router(tags=["tickets"])
@@ -46,3 +47,20 @@ def update_ticket(request, id: str, payload: TicketPatch):
     ticket = selectors.access_ticket(account, id)
     workflows.update_ticket(account=account, ticket=ticket, payload=payload, actor=actor_of(request))
     return selectors.access_ticket(account, ticket.public_id)
+
+
+@router.post("/tickets/{id}/split", response=responses({201: TicketOut}), summary="Split a ticket")
+def split_ticket(request, id: str, payload: TicketSplitIn):
+    """`message` and every later message (internal notes included) move to a new open ticket with the same
+    contact, channel and participants; answers the new ticket. The ticket's first message cannot be the split point.
+    Replies to a moved message's email thread into the new ticket."""
+    account = account_of(request)
+    ticket = selectors.access_ticket(account, id)
+    message = selectors.message_of_ticket_for_field(ticket, "message", payload.message)
+    assignee = selectors.agent_for_field(account, "assignee", payload.assignee)
+    department = selectors.department_for_field(account, "department", payload.department)
+    new = actions.split_ticket(
+        ticket=ticket, from_message=message, assignee=assignee, department=department, subject=payload.subject,
+        actor=actor_of(request),
+    )  # fmt: skip
+    return 201, selectors.access_ticket(account, new.public_id)

@@ -128,3 +128,14 @@ class TicketPatch(Input):
     assignee: PublicId | None = None
     department: PublicId | None = None
     tags: list[TagName] = Field(None, max_length=50)
+
+
+class TicketSplitIn(Input):
+    """``message`` and every later message of the ticket move to a new ticket."""
+
+    message: text(16, required=True) = Field(
+        description="The id of the first message to move (not the ticket's first)."
+    )
+    assignee: PublicId | None = Field(None, description="An agent id; default: unassigned.")
+    department: PublicId | None = Field(None, description="A department id; default: the ticket's department.")
+    subject: text(255) | None = Field(None, description="Default: the ticket's subject.")

@@ -14,7 +14,7 @@ def test_openapi_document(client):
         "/api/v1/agents", "/api/v1/agents/{id}", "/api/v1/canned-messages", "/api/v1/canned-messages/{id}",
         "/api/v1/contacts", "/api/v1/contacts/{id}", "/api/v1/departments", "/api/v1/departments/{id}",
         "/api/v1/predefined-answers", "/api/v1/predefined-answers/{id}", "/api/v1/tags", "/api/v1/tickets",
-        "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages",
+        "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages", "/api/v1/tickets/{id}/split",
     ]  # fmt: skip
     for methods in spec["paths"].values():
         for operation in methods.values():
@@ -35,7 +35,7 @@ def test_operation_ids_are_the_view_names(client):
         "list_departments", "create_department", "get_department", "list_agents", "get_agent", "list_tags",
         "create_tag", "list_canned_messages", "create_canned_message", "get_canned_message",
         "update_canned_message", "delete_canned_message", "list_predefined_answers", "create_predefined_answer",
-        "get_predefined_answer", "update_predefined_answer", "delete_predefined_answer",
+        "get_predefined_answer", "update_predefined_answer", "delete_predefined_answer", "split_ticket",
     ])  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from helpline.conversations.actions.messages import (
     retry_delivery,
     send_reply,
 )
+from helpline.conversations.actions.split import split_ticket
 from helpline.conversations.actions.tags import create_tag
 from helpline.conversations.actions.tickets import (
     assign_ticket,
@@ -34,6 +35,7 @@ __all__ = [
     "send_reply",
     "set_custom_field",
     "set_tags",
+    "split_ticket",
     "store_attachment",
     "tag_ticket",
     "transfer_ticket",

@@ -28,6 +28,7 @@ from helpline.web.ticket_context import (
     thread_context,
     ticket_or_404,
 )
+from helpline.web.ticket_history import ticket_history
 
 WORK = (permissions.WORK_TICKETS,)
 DONE = {
@@ -73,6 +74,18 @@ def thread_partial(request, public_id):
 def panel_partial(request, public_id):
     ticket = ticket_or_404(request, public_id)
     return render(request, "agent/_side_panel.html", panel_context(request.membership.account, ticket))
+
+
+@require_GET
+@workspace_view(*WORK)
+def history_partial(request, public_id):
+    """The ticket's history, one page at a time (the side panel loads it when opened; "More" appends the next)."""
+    ticket = ticket_or_404(request, public_id)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return render(request, "agent/_history.html", {"ticket": ticket, "history": ticket_history(ticket, page=page)})
 
 
 def _write(request, ticket, state: ComposerState) -> None:
