@@ -40,7 +40,7 @@ def test_an_htmx_change_answers_with_the_refreshed_panel(agent_client, ticket, a
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<aside id="side-panel"')
-    assert f'<option value="{agent.public_id}" selected>Alice Agent (me)</option>' in body
+    assert f'<option value="{agent.public_id}" selected data-me>Alice Agent (me)</option>' in body
     assert json.loads(response["HX-Trigger"]) == {"helpline:toast": {"message": "Assignee saved.", "kind": "success"}}
 
 
