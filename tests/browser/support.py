@@ -184,8 +184,21 @@ def go_online(agent, live: LiveHelpline) -> None:
     except PlaywrightTimeout:  # an install without the presence switch
         _set_online(live)
         return
-    switch.select_option("online")
-    expect(agent.locator("#presence-switch")).to_have_attribute("data-chat-presence", "online", timeout=CHAT_TIMEOUT_MS)
+    form = agent.locator("#presence-switch")
+    for attempt in range(3):
+        # The switch arrives by an htmx swap after page load: choose only once htmx has bound its change trigger
+        # (a change fired before that posts nothing, as no person could do it that fast).
+        agent.wait_for_function(
+            "() => { const f = document.getElementById('presence-switch'); return f && f['htmx-internal-data'] }",
+            timeout=CHAT_TIMEOUT_MS,
+        )
+        switch.select_option("online")
+        try:
+            expect(form).to_have_attribute("data-chat-presence", "online", timeout=CHAT_TIMEOUT_MS // 2)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def _set_online(live: LiveHelpline) -> None:
