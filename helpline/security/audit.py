@@ -16,3 +16,15 @@ def record(*, account, actor: Actor, action: str, subject, data: dict | None = N
         subject_id=subject.public_id,
         data=data or {},
     )
+
+
+def apply_changes(instance, values: dict) -> dict[str, list[str]]:
+    """Set the values that differ on ``instance`` (not saved) and return them for an audit row:
+    {field: [before, after]}, related objects named by their public id."""
+    changed = {}
+    for key, value in values.items():
+        before = getattr(instance, key)
+        if before != value:
+            changed[key] = [str(getattr(before, "public_id", before)), str(getattr(value, "public_id", value))]
+            setattr(instance, key, value)
+    return changed

@@ -103,12 +103,7 @@ def create_chat_button(*, account, name: str, actor: Actor = SYSTEM, **values) -
 def update_chat_button(*, button: ChatButton, actor: Actor = SYSTEM, **values) -> ChatButton:
     cleaned = _clean(button.account, values)
     button = ChatButton.objects.select_for_update().get(pk=button.pk)
-    changed = {}
-    for key, value in cleaned.items():
-        before = getattr(button, key)
-        if before != value:
-            changed[key] = [str(getattr(before, "public_id", before)), str(getattr(value, "public_id", value))]
-            setattr(button, key, value)
+    changed = audit.apply_changes(button, cleaned)
     if not changed:
         return button
     try:

@@ -94,12 +94,7 @@ def create_invitation_rule(*, account, actor: Actor = SYSTEM, **values) -> Invit
 def update_invitation_rule(*, rule: InvitationRule, actor: Actor = SYSTEM, **values) -> InvitationRule:
     cleaned = clean_rule(rule.account, values)
     rule = InvitationRule.objects.select_for_update().select_related("account").get(pk=rule.pk)
-    changed = {}
-    for key, value in cleaned.items():
-        before = getattr(rule, key)
-        if before != value:
-            changed[key] = [str(getattr(before, "public_id", before)), str(getattr(value, "public_id", value))]
-            setattr(rule, key, value)
+    changed = audit.apply_changes(rule, cleaned)
     if not changed:
         return rule
     try:
