@@ -149,7 +149,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "helpline.config.task_queue.EmbeddedHuey",
         "name": "helpline",
         "filename": str(DATA_DIR / "tasks.sqlite3"),
         "immediate": False,
