@@ -41,6 +41,13 @@ class Ticket(TenantModel):
     last_activity_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the team owes the customer its next answer (the SLA due time; a default deadline when the
+    # ticket has no SLA level), so "to solve" and SLA sweeps are one index range.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    # A ticket merged into another one points at the survivor; its URL redirects there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "code"], name="ticket_unique_code")]
@@ -51,6 +58,7 @@ class Ticket(TenantModel):
             models.Index(fields=["account", "assignee", "-last_activity_at", "-id"], name="ticket_inbox_assignee"),
             models.Index(fields=["account", "department", "-last_activity_at", "-id"], name="ticket_inbox_department"),
             models.Index(fields=["account", "channel", "-last_activity_at", "-id"], name="ticket_inbox_channel"),
+            models.Index(fields=["account", "status", "sla_due_at", "id"], name="ticket_due"),
         ]
 
     def __str__(self):
