@@ -87,6 +87,10 @@ class ThreadPolicy:
     def stored(self, inbound: InboundMessage, message: Message, decision: ThreadDecision) -> None:
         """Called inside the delivery transaction once the message and its attachments are stored."""
 
+    def delivered(self, inbound: InboundMessage, message: Message, decision: ThreadDecision, *, new_ticket: bool):
+        """Called last inside the delivery transaction (the record is marked processed): what the channel does
+        about a stored message in the same commit, e.g. email's acknowledgement of a new ticket."""
+
 
 GENERIC_POLICY = ThreadPolicy()
 
@@ -220,6 +224,7 @@ def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message | 
         conversations.change_status(ticket=ticket, status=decision.status)
     policy.stored(inbound, message, decision)
     finish(record, message, decision.reason)
+    policy.delivered(inbound, message, decision, new_ticket=decision.ticket is None)
     return message, decision.reason, False, decision.ticket is None
 
 

@@ -69,17 +69,19 @@ def send_automatic(
     return "sent"
 
 
-def acknowledge(result, *, parsed, mailbox, suppressed: str, own=None) -> str:
-    """After a new ticket was opened from a customer's mail: the "we received it" answer, unless forbidden."""
-    if result.message is None or result.duplicate or not result.new_ticket:
-        return "not_new"
+ACKNOWLEDGED = {"new_ticket", "stranger_new_ticket"}  # thread reasons that open a ticket for a customer
+
+
+def acknowledge(ticket: Ticket, *, recipient: str, mailbox, suppressed: str, own=None) -> str:
+    """After a new ticket was opened from a customer's mail, inside that delivery's transaction: the "we
+    received it" answer, unless forbidden. It runs in a savepoint: if it fails, the ticket stays stored."""
     if suppressed:
         return suppressed
-    ticket = result.message.ticket
     try:
-        outcome = send_automatic(
-            ticket=ticket, kind=EmailTemplate.NEW_TICKET, recipient=parsed.from_address, mailbox=mailbox, own=own
-        )
+        with transaction.atomic():
+            outcome = send_automatic(
+                ticket=ticket, kind=EmailTemplate.NEW_TICKET, recipient=recipient, mailbox=mailbox, own=own
+            )
     except Exception:  # the ticket is stored; a failing acknowledgement must never undo or block that
         log.exception("acknowledgement for ticket %s failed", ticket.public_id)
         return "error"

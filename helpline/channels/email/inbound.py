@@ -2,7 +2,8 @@
 
 Order: the raw bytes are stored (fsynced, committed) → parsed → a delivery report is matched to the message it
 bounces (never a ticket) → spamd is asked (when the mailbox filters spam) → the pipeline threads and stores it
-under the email policy (``policy.py``) → a new ticket is acknowledged unless loop protection forbids it.
+under the email policy (``policy.py``) → a new ticket is acknowledged in the same commit unless loop protection
+forbids it.
 
 Hostile HTML is neutralised before it is stored: scripts, event handlers, ``javascript:`` links and all CSS go
 (the shared sanitiser), and no image loads from anywhere by itself. A remote image (``http:``, ``https:``,
@@ -23,14 +24,13 @@ from email.parser import BytesHeaderParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from helpline.channels.email import autoreply, bounces, loops, reply_token, spam
+from helpline.channels.email import bounces, loops, reply_token, spam
 from helpline.channels.email.parsing import ParsedEmail, fold_quoted_html, parse_email
 from helpline.channels.email.policy import EmailPolicy, OwnAddresses
 from helpline.conversations.html import QUOTE_MARKER, sanitize_html
 from helpline.ingest.pipeline import InboundAttachment, InboundMessage, IngestResult, deliver, quarantine, store_raw
 
 log = logging.getLogger(__name__)
-ACKNOWLEDGED = {"new_ticket", "stranger_new_ticket"}
 MAX_META_REFERENCES = 20
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
@@ -47,7 +47,14 @@ def receive_email(*, account, raw: bytes, mailbox=None, envelope_recipients: tup
         verdict = spam.check_mailbox(mailbox, raw)
         suppressed = _suppressed(account, parsed, own, verdict)
         inbound = to_inbound(
-            account, parsed, raw, mailbox=mailbox, envelope=envelope_recipients, verdict=verdict, own=own
+            account,
+            parsed,
+            raw,
+            mailbox=mailbox,
+            envelope=envelope_recipients,
+            verdict=verdict,
+            own=own,
+            suppressed=suppressed,
         )
     except DatabaseError:
         raise  # temporary: the transport leaves the mail where it is and tries again
@@ -56,12 +63,7 @@ def receive_email(*, account, raw: bytes, mailbox=None, envelope_recipients: tup
         return IngestResult(
             record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
         )
-    if suppressed:
-        inbound.meta["auto_reply_suppressed"] = suppressed
-    result = deliver(record, inbound)
-    if result.thread_reason in ACKNOWLEDGED:
-        autoreply.acknowledge(result, parsed=parsed, mailbox=mailbox, suppressed=suppressed, own=own)
-    return result
+    return deliver(record, inbound)  # a new ticket is acknowledged in the same commit (EmailPolicy.delivered)
 
 
 def _suppressed(account, parsed: ParsedEmail, own: OwnAddresses, verdict) -> str:
@@ -111,7 +113,7 @@ def neutralise_html(raw_html: str) -> str:
 
 
 def to_inbound(
-    account, parsed: ParsedEmail, raw: bytes, *, mailbox=None, envelope=(), verdict=None, own=None
+    account, parsed: ParsedEmail, raw: bytes, *, mailbox=None, envelope=(), verdict=None, own=None, suppressed=""
 ) -> InboundMessage:
     to = [addr for _name, addr in parsed.to if addr]
     cc = [addr for _name, addr in parsed.cc if addr]
@@ -129,6 +131,8 @@ def to_inbound(
     automated = loops.header_reason(parsed)
     if automated:
         meta["automated"] = automated
+    if suppressed:
+        meta["auto_reply_suppressed"] = suppressed
     policy = EmailPolicy(
         mailbox=mailbox,
         to=[(name, addr) for name, addr in parsed.to if addr],
@@ -136,6 +140,8 @@ def to_inbound(
         token_values=_token_values(parsed, raw),
         is_spam=bool(verdict and verdict.is_spam),
         own=own or OwnAddresses(account),
+        acknowledge_to=parsed.from_address or "",
+        suppressed=suppressed,
     )
     return InboundMessage(
         account=account,

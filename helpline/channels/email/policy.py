@@ -86,6 +86,9 @@ class EmailPolicy(ThreadPolicy):
     token_values: list[str] = field(default_factory=list)  # Message-IDs and X-Helpline-Reply-Token values
     is_spam: bool = False
     own: OwnAddresses | None = None
+    # The "we received it" answer to a new ticket: to whom, or why none may go ("" when one may).
+    acknowledge_to: str = ""
+    suppressed: str = ""
 
     @property
     def stranger_policy(self) -> str:
@@ -147,6 +150,20 @@ class EmailPolicy(ThreadPolicy):
         for role, people in ((TicketParticipant.TO, self.to), (TicketParticipant.CC, self.cc)):
             wanted = [(a, name) for name, a in people if a and a.lower() not in exclude and a not in own]
             add_participants(ticket, wanted, role)
+
+    def delivered(self, inbound: InboundMessage, message: Message, decision: ThreadDecision, *, new_ticket: bool):
+        """Acknowledge a new ticket in the delivery's own commit: one commit, and the search index and the
+        agents' live lists refreshed once for the ticket and its first answer."""
+        from helpline.channels.email import autoreply
+
+        if new_ticket and decision.reason in autoreply.ACKNOWLEDGED:
+            autoreply.acknowledge(
+                message.ticket,
+                recipient=self.acknowledge_to,
+                mailbox=self.mailbox,
+                suppressed=self.suppressed,
+                own=self.own,
+            )
 
 
 @transaction.atomic

@@ -126,6 +126,26 @@ def test_replies_on_an_existing_ticket_get_no_acknowledgement(account, mailbox, 
     assert len(smtp_sink.envelopes) == 1
 
 
+def test_a_failing_acknowledgement_leaves_the_ticket_stored_and_nothing_of_itself(
+    account, mailbox, receive, smtp_sink, monkeypatch
+):
+    """The acknowledgement runs in the delivery's own transaction, in a savepoint: a failure there is rolled
+    back alone, its queued answer included. (Its last step is made to fail: the one fault injected here.)"""
+    from helpline.ingest.models import InboundRecord
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("log unreachable")
+
+    monkeypatch.setattr(loops, "log_auto_reply", broken)
+    result = receive(account, raw_mail(), mailbox)
+    ticket = result.message.ticket
+    assert (result.thread_reason, result.new_ticket, result.record.state) == ("new_ticket", True, "processed")
+    assert list(ticket.messages.values_list("direction", "external_id")) == [("in", "<m1@example.com>")]
+    assert InboundRecord.objects.get().state == InboundRecord.PROCESSED
+    assert AutoReplyLog.objects.count() == 0
+    assert smtp_sink.envelopes == []
+
+
 def test_at_most_five_answers_per_recipient_a_day(account, mailbox, receive, smtp_sink):
     for n in range(7):
         receive(account, raw_mail(message_id=f"<n{n}@example.com>", subject=f"Question {n}"), mailbox)
