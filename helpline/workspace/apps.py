@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    """The agent's own workspace preferences: notification sounds."""
+
+    name = "helpline.workspace"
+    label = "workspace"
