@@ -1,0 +1,33 @@
+"""Withdrawing waiting chats whose visitor left (actions.presence): a delayed task per departure, and a sweep
+every minute as the safety net for a task that was lost."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from helpline.channels.chat.actions import presence
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def withdraw_if_visitor_gone(session_id: int) -> str:
+    result = presence.withdraw_if_visitor_gone(session_id=session_id)
+    if result is True:
+        return "withdrawn"
+    if result is False:
+        return "nothing to do"
+    # This node's clock ran behind the one that saw the visitor leave: look again when the grace period is over.
+    withdraw_if_visitor_gone.schedule(args=(session_id,), delay=max(1, int(result) + 1))
+    return "not due"
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_abandoned_chats() -> int:
+    withdrawn = sum(1 for pk in presence.list_abandoned_chat_ids() if presence.withdraw_if_visitor_gone(session_id=pk))
+    if withdrawn:
+        log.info("live chat: %s waiting chats withdrawn, their visitors had left", withdrawn)
+    return withdrawn
