@@ -1,0 +1,121 @@
+"""Create, change, enable, order and delete event rules: validated, audited, the rule book's version moved."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from helpline.automation.models import Rule, RuleBook
+from helpline.automation.schema import validate_rule
+from helpline.core.actors import Actor
+from helpline.core.errors import DomainError
+from helpline.events import publish_on_commit
+from helpline.events import types as ev
+from helpline.security import audit
+from helpline.tenancy.plans import ensure_within_limit
+
+
+def _changed(account_id: int, rule_id: int, change: str, actor: Actor) -> None:
+    """Move the account's rule-book version (every process recompiles) and say what changed."""
+    book, _created = RuleBook.objects.select_for_update().get_or_create(account_id=account_id)
+    book.version = secrets.randbits(62)
+    book.save(update_fields=["version"])
+    publish_on_commit(
+        ev.EventRuleChanged(account_id=account_id, actor_user_id=actor.user_id, rule_id=rule_id, change=change)
+    )
+
+
+def _summary(rule: Rule) -> dict:
+    return {
+        "name": rule.name,
+        "trigger": rule.trigger,
+        "enabled": rule.enabled,
+        "conditions": rule.conditions,
+        "actions": rule.actions,
+    }
+
+
+@transaction.atomic
+def create_rule(
+    *, account, name: str, trigger: str, conditions, actions, note: str = "", enabled: bool = True, actor: Actor
+) -> Rule:
+    """A new rule, last in the order. 402 (LimitReached) past the plan's number of event rules."""
+    ensure_within_limit(account, "event_rules", current=Rule.objects.filter(account=account).count())
+    fields = validate_rule(account, name=name, trigger=trigger, conditions=conditions, actions=actions)
+    last = Rule.objects.filter(account=account).aggregate(n=Max("position"))["n"]
+    rule = Rule.objects.create(
+        account=account, note=(note or "").strip()[:5000], enabled=bool(enabled), position=(last or 0) + 1, **fields
+    )
+    audit.record(account=account, actor=actor, action="event_rule.created", subject=rule, data=_summary(rule))
+    _changed(account.pk, rule.pk, "created", actor)
+    return rule
+
+
+@transaction.atomic
+def update_rule(
+    *, rule: Rule, name: str, trigger: str, conditions, actions, note: str = "", enabled: bool = True, actor: Actor
+) -> Rule:
+    fields = validate_rule(rule.account, name=name, trigger=trigger, conditions=conditions, actions=actions)
+    before = _summary(rule)
+    for key, value in {**fields, "note": (note or "").strip()[:5000], "enabled": bool(enabled)}.items():
+        setattr(rule, key, value)
+    rule.save()
+    after = _summary(rule)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    audit.record(account=rule.account, actor=actor, action="event_rule.updated", subject=rule, data=changes)
+    _changed(rule.account_id, rule.pk, "updated", actor)
+    return rule
+
+
+@transaction.atomic
+def set_rule_enabled(*, rule: Rule, enabled: bool, actor: Actor) -> Rule:
+    if rule.enabled == enabled:
+        return rule
+    rule.enabled = enabled
+    rule.save(update_fields=["enabled", "updated_at"])
+    changes = {"enabled": [not enabled, enabled]}
+    audit.record(account=rule.account, actor=actor, action="event_rule.updated", subject=rule, data=changes)
+    _changed(rule.account_id, rule.pk, "updated", actor)
+    return rule
+
+
+@transaction.atomic
+def reorder_rules(*, account, public_ids: list[str], actor: Actor) -> list[Rule]:
+    """Put the account's rules in this order; ``public_ids`` must name each of them exactly once."""
+    rules = {r.public_id: r for r in Rule.objects.select_for_update().filter(account=account)}
+    if len(public_ids) != len(set(public_ids)) or set(public_ids) != set(rules):
+        raise DomainError(_("List every event rule of the account exactly once."))
+    before = [r.public_id for r in sorted(rules.values(), key=lambda r: (r.position, r.pk))]
+    ordered = [rules[public_id] for public_id in public_ids]
+    for position, rule in enumerate(ordered, start=1):
+        rule.position = position
+    Rule.objects.bulk_update(ordered, ["position"])
+    if before != public_ids:
+        audit.record(
+            account=account, actor=actor, action="event_rule.reordered", subject=account, data={"order": public_ids}
+        )
+        _changed(account.pk, ordered[0].pk if ordered else 0, "reordered", actor)
+    return ordered
+
+
+@transaction.atomic
+def move_rule(*, rule: Rule, offset: int, actor: Actor) -> list[Rule]:
+    """Move the rule up (offset -1) or down (+1) by that many places."""
+    order = list(
+        Rule.objects.filter(account_id=rule.account_id).order_by("position", "id").values_list("public_id", flat=True)
+    )
+    index = order.index(rule.public_id)
+    target = max(0, min(len(order) - 1, index + offset))
+    order.insert(target, order.pop(index))
+    return reorder_rules(account=rule.account, public_ids=order, actor=actor)  # fmt: skip
+
+
+@transaction.atomic
+def delete_rule(*, rule: Rule, actor: Actor) -> None:
+    audit.record(account=rule.account, actor=actor, action="event_rule.deleted", subject=rule, data=_summary(rule))
+    rule_id = rule.pk
+    rule.delete()
+    _changed(rule.account_id, rule_id, "deleted", actor)
