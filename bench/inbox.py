@@ -177,6 +177,7 @@ def measure(
             None,
         ),
     ]
+    cases += filter_cases(bench, web, api, get, forget_counts)
     results = []
     for group, label, fn, before in cases:
         if groups and group not in groups:
@@ -192,6 +193,42 @@ def measure(
         results.append({"group": group, "request": label, **numbers, **profile})
         log(f"{label}: p50 {numbers['p50']} ms, p95 {numbers['p95']} ms ({profile['queries']} queries)")
     return results
+
+
+def filter_cases(bench, web, api, get, forget_counts) -> list[tuple]:
+    """Three filters combined (docs/custom-fields-and-filters.md): status + department + tag, and status +
+    department + a custom field (a dropdown set on every tenth ticket, added here once after seeding)."""
+    from helpline.conversations.models import CustomField, CustomFieldValue, Ticket
+    from helpline.tenancy.models import Department
+
+    billing = Department.objects.get(account=bench, name="Billing").public_id
+    plan, created = CustomField.objects.get_or_create(
+        account=bench, applies_to="ticket", key="plan",
+        defaults={"label": "Plan", "kind": "dropdown", "choices": ["Gold", "Silver"]},
+    )  # fmt: skip
+    if created or not CustomFieldValue.objects.filter(field=plan).exists():
+        ids = Ticket.objects.filter(account=bench).order_by("id").values_list("id", flat=True)
+        rows = [
+            CustomFieldValue(account=bench, field=plan, ticket_id=pk, value="Gold" if n % 20 == 0 else "Silver")
+            for n, pk in enumerate(ids.iterator(chunk_size=10_000))
+            if n % 10 == 0
+        ]
+        CustomFieldValue.objects.bulk_create(rows, batch_size=5_000)
+    three = f"status=open&department={billing}&tag=vip"
+    with_field = f"status=open&department={billing}&cf.plan=Gold"
+    return [
+        ("filters", f"GET /agent/?{three}", get(web, f"/agent/?{three}"), None),
+        ("filters", f"GET /agent/?{three} (counts not cached)", get(web, f"/agent/?{three}"), forget_counts),
+        ("filters", f"GET /agent/?{with_field}", get(web, f"/agent/?{with_field}"), None),
+        ("filters", f"GET /agent/?{with_field} (counts not cached)", get(web, f"/agent/?{with_field}"), forget_counts),
+        ("filters", f"GET /api/v1/tickets?{three}", get(api, f"/api/v1/tickets?{three}", expect_items=True), None),
+        (
+            "filters",
+            f"GET /api/v1/tickets?{with_field}",
+            get(api, f"/api/v1/tickets?{with_field}", expect_items=True),
+            None,
+        ),
+    ]
 
 
 # --- idle memory of `helpline serve` ------------------------------------------------------------------------
@@ -435,7 +472,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temp SQLite data dir")
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument(
-        "--only", action="append", choices=["inbox", "api", "search"], help="measure only this group (repeatable)"
+        "--only",
+        action="append",
+        choices=["inbox", "api", "search", "filters"],
+        help="measure only this group (repeatable)",
     )
     parser.add_argument("--memory", action="store_true", help="also measure the idle RSS of `helpline serve`")
     parser.add_argument("--memory-only", action="store_true")

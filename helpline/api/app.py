@@ -6,7 +6,23 @@ from ninja import NinjaAPI
 
 from helpline.api import errors
 from helpline.api.auth import ApiKeyAuth
-from helpline.api.routers import agents, contacts, departments, messages, replies, tags, tickets
+from helpline.api.routers import (
+    agents,
+    bulk,
+    business_hours,
+    companies,
+    contact_groups,
+    contacts,
+    custom_fields,
+    departments,
+    event_rules,
+    internal_tickets,
+    messages,
+    replies,
+    tags,
+    tickets,
+    webhooks,
+)
 
 DESCRIPTION = """
 The Helpline REST API. Authenticate with an API key of your account: `Authorization: Bearer <key>`.
@@ -38,5 +54,9 @@ api = HelplineAPI(
 )
 errors.install(api)
 
-for module in (tickets, messages, contacts, departments, agents, tags, replies):
+for module in (  # bulk first: its /tickets/bulk must match before /tickets/{id}
+    bulk, tickets, internal_tickets, messages, contacts, companies, contact_groups, departments, agents, tags,
+    replies, custom_fields,
+    webhooks, event_rules, business_hours,
+):  # fmt: skip
     api.add_router("", module.router)

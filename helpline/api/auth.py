@@ -27,3 +27,22 @@ def account_of(request):
 
 def actor_of(request) -> Actor:
     return Actor(api_key=request.auth)
+
+
+def membership_of(request):
+    """The key's creator's membership when it bounds what the key sees (no ``tickets.view_all``), else None.
+
+    A key acts for the team; one created by an agent who sees only their departments' tickets sees no more."""
+    from helpline.tenancy.models import Membership
+
+    key = request.auth
+    if not key.created_by_id:
+        return None
+    if not hasattr(key, "_bounding_membership"):
+        membership = (
+            Membership.objects.filter(account_id=key.account_id, user_id=key.created_by_id, is_active=True)
+            .select_related("custom_role")
+            .first()
+        )
+        key._bounding_membership = membership
+    return key._bounding_membership

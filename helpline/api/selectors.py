@@ -15,6 +15,7 @@ from helpline.conversations import access
 from helpline.conversations.models import Attachment, Message, Tag
 from helpline.conversations.selectors import TicketFilter
 from helpline.core.errors import NotFound
+from helpline.filters.params import FIELD_PREFIX, FILTER_KEYS, FilterError, filter_values, parse_filter
 from helpline.tenancy import selectors as tenancy
 from helpline.tenancy.models import Membership
 
@@ -25,9 +26,10 @@ def looks_like_id(value: str | None) -> bool:
     return bool(value) and _PUBLIC_ID.fullmatch(value) is not None
 
 
-def access_ticket(account, public_id: str):
-    """The account's ticket with this public id (related rows loaded), or a 404."""
-    return access.access_ticket(account, public_id if looks_like_id(public_id) else "")
+def access_ticket(account, public_id: str, *, membership=None):
+    """The account's ticket with this public id (related rows loaded), or a 404 (also when ``membership`` may not
+    see it, see conversations.visibility)."""
+    return access.access_ticket(account, public_id if looks_like_id(public_id) else "", membership=membership)
 
 
 def list_members(account) -> list[Membership]:
@@ -89,21 +91,19 @@ def message_of_ticket_for_field(ticket, field: str, public_id: str) -> Message:
     return message
 
 
-def ticket_filter(account, query) -> TicketFilter | None:
-    """The inbox filter for the list's query parameters; None when it can match nothing (an unknown tag).
-
-    Unknown department and agent ids are a 400: the core selector would read them as "no department" or
-    "unassigned" (see docs/api.md, "Core follow-ups")."""
-    if query.department:
-        department_for_field(account, "department", query.department, location="query")
-    if query.assignee and query.assignee != "none":
-        agent_for_field(account, "assignee", query.assignee, location="query")
-    if query.tag and not Tag.objects.filter(account=account, name=query.tag).exists():
-        return None
-    return TicketFilter(
-        status=query.status or "", department=query.department or "", assignee=query.assignee or "",
-        tag=query.tag or "", channel=query.channel or "", priority=query.priority or "", q=query.q or "",
-    )  # fmt: skip
+def ticket_filter(account, query, params=None) -> TicketFilter | None:
+    """The inbox filter (helpline.filters.params, shared with the inbox) for the list's query parameters:
+    the schema's, and ``cf.<key>`` ones from ``params``. None when it can match nothing (an unknown tag);
+    any other unknown or malformed value is a 400 naming its parameter."""
+    values = {key: str(value) for key, value in query.model_dump().items() if key in FILTER_KEYS and value is not None}
+    if params is not None:
+        values.update({key: value for key, value in filter_values(params).items() if key.startswith(FIELD_PREFIX)})
+    try:
+        return parse_filter(filter_values(values), account=account)
+    except FilterError as exc:
+        if exc.field == "tag":
+            return None
+        raise FieldError(exc.field, exc.message, location="query") from exc
 
 
 def list_tags(account, *, after_name: str | None = None, limit: int = 100) -> list[Tag]:

@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helpline.api import selectors
+from helpline.api.errors import FieldError
 from helpline.conversations import actions
+from helpline.conversations.custom_fields import FieldValueError
 from helpline.conversations.statuses import PRIORITY_BY_NAME
 from helpline.core.actors import Actor
 from helpline.core.errors import Conflict
@@ -27,6 +29,8 @@ def open_ticket(*, account, payload, actor: Actor):
         priority=PRIORITY_BY_NAME[payload.priority], tags=payload.tags, actor=actor,
     )  # fmt: skip
     actions.receive_message(ticket=ticket, contact=contact, kind="web", text=payload.message.body, actor=actor)
+    if payload.custom_fields:
+        set_fields(ticket=ticket, values=payload.custom_fields, actor=actor)
     return ticket
 
 
@@ -46,7 +50,25 @@ def update_ticket(*, account, ticket, payload, actor: Actor):
         ticket = actions.change_priority(ticket=ticket, priority=PRIORITY_BY_NAME[payload.priority], actor=actor)
     if "tags" in given:
         ticket = actions.set_tags(ticket=ticket, names=payload.tags, actor=actor)
+    if payload.custom_fields:
+        set_fields(ticket=ticket, values=payload.custom_fields, actor=actor)
     return ticket
+
+
+def set_fields(*, ticket, values: dict, actor: Actor) -> None:
+    """A ticket's custom field values by key; a bad one is a 400 naming ``custom_fields.<key>``."""
+    try:
+        actions.set_ticket_fields(ticket=ticket, values=values, actor=actor)
+    except FieldValueError as exc:
+        raise FieldError(f"custom_fields.{exc.key}", exc.message) from exc
+
+
+def set_contact_fields(*, contact, values: dict, actor: Actor) -> None:
+    """A contact's custom field values by key; a bad one is a 400 naming ``custom_fields.<key>``."""
+    try:
+        actions.set_contact_fields(contact=contact, values=values, actor=actor)
+    except FieldValueError as exc:
+        raise FieldError(f"custom_fields.{exc.key}", exc.message) from exc
 
 
 def add_contact(*, account, name: str, email: str | None, actor: Actor):

@@ -24,6 +24,7 @@ class ApiAdapter(WebAdapter):
 
 
 def register_all(registry) -> None:
+    from helpline.channels import internal
     from helpline.channels.chat import adapter as chat
     from helpline.channels.email import outbound
 
@@ -31,3 +32,4 @@ def register_all(registry) -> None:
         registry.register(adapter)
     outbound.register(registry)
     chat.register(registry)
+    internal.register(registry)

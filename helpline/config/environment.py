@@ -7,6 +7,7 @@ channel layer, Huey on SQLite, local-memory cache, files on disk) or scale-out
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -108,3 +109,23 @@ def redis_url(url: str | None) -> str | None:
     if parts.scheme not in {"redis", "rediss", "unix"}:
         raise ConfigurationError(f"HELPLINE_REDIS_URL {url!r} must start with redis:// or rediss://")
     return url
+
+
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"  # a reverse proxy on the same machine (uvicorn's own default)
+
+
+def trusted_proxies(value: str | None) -> list[str]:
+    """HELPLINE_TRUSTED_PROXIES: the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed,
+    comma-separated addresses or CIDR networks. Unset: this machine only; empty: nobody."""
+    raw = DEFAULT_TRUSTED_PROXIES if value is None else value
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigurationError(
+                f"HELPLINE_TRUSTED_PROXIES: {item!r} is neither an IP address nor a network such as 10.0.0.0/8"
+            ) from None
+    return networks

@@ -36,6 +36,26 @@ def _load_tasks() -> None:
     autodiscover_modules("tasks")
 
 
+def uvicorn_config(*, host: str, port: int, app="helpline.config.asgi:application"):
+    """uvicorn's settings. X-Forwarded-For and X-Forwarded-Proto count only from the proxies in
+    ``settings.TRUSTED_PROXIES`` (``HELPLINE_TRUSTED_PROXIES``), the list ``helpline.security.client_ip`` applies
+    too; uvicorn's own ``FORWARDED_ALLOW_IPS`` is not consulted. No trusted proxy: the headers are ignored."""
+    import uvicorn
+    from django.conf import settings
+
+    trusted = list(settings.TRUSTED_PROXIES)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="websockets-sansio",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
+    )
+
+
 def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
     import uvicorn
     from django.conf import settings
@@ -49,17 +69,8 @@ def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
         consumer = _QuietConsumer(workers=settings.HUEY.get("consumer", {}).get("workers", 2))
         consumer.start()
     print(f"Helpline ({settings.SHAPE}) on http://{host}:{port}/", file=sys.stderr, flush=True)
-    config = uvicorn.Config(
-        "helpline.config.asgi:application",
-        host=host,
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        ws="websockets-sansio",
-        proxy_headers=True,
-    )
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(uvicorn_config(host=host, port=port)).run()
     finally:
         if consumer:
             consumer.stop()

@@ -24,6 +24,11 @@ DATABASES = {"default": _database.django}
 DATABASE_VENDOR = _database.vendor
 REDIS_URL = env.redis_url(os.environ.get("HELPLINE_REDIS_URL"))
 SHAPE = "scale-out" if REDIS_URL else "embedded"
+# Reverse proxies whose X-Forwarded-For (client address) and X-Forwarded-Proto are believed: uvicorn and
+# helpline.security.client_ip read the same list. Addresses or CIDR networks; unset: this machine only.
+TRUSTED_PROXIES = env.trusted_proxies(os.environ.get("HELPLINE_TRUSTED_PROXIES"))
+# The chat widget's rate limits (helpline.channels.chat.limits); off only for load tests from one address.
+WIDGET_RATE_LIMITS = env.env_bool("HELPLINE_WIDGET_RATE_LIMITS", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -36,6 +41,7 @@ INSTALLED_APPS = [
     "ninja",
     "helpline.core",
     "helpline.tenancy",
+    "helpline.calendars",
     "helpline.people",
     "helpline.conversations",
     "helpline.security",
@@ -45,8 +51,14 @@ INSTALLED_APPS = [
     "helpline.channels.email",
     "helpline.routing",
     "helpline.replies",
+    "helpline.automation",
+    "helpline.bulk",
+    "helpline.filters",
     "helpline.channels.chat",
     "helpline.channels.chat.monitoring",
+    "helpline.webhooks",
+    "helpline.surveys",
+    "helpline.workspace",
     "helpline.realtime",
     "helpline.api",
     "helpline.web",

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", include("helpline.api.urls")),
     path("widget/<str:key>/leave/", chat_monitoring_views.leave, name="chat-widget-leave"),
     path("widget/", include("helpline.channels.chat.urls")),
+    path("survey/", include("helpline.surveys.urls")),
     path("", include("helpline.web.urls")),
 ]

@@ -16,8 +16,10 @@ from django.db import connections
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from helpline.conversations.models import Attachment, Message, Tag, Ticket, TicketTag
+from helpline.conversations.filtering import apply_extra_filters
+from helpline.conversations.models import Attachment, CustomFieldValue, Message, Tag, Ticket, TicketTag
 from helpline.conversations.statuses import PRIORITY_BY_NAME, Status
+from helpline.conversations.visibility import visible_q
 from helpline.core.errors import DomainError
 
 PAGE_SIZE = 50
@@ -34,10 +36,22 @@ class TicketFilter:
     channel: str = ""
     priority: str = ""  # name: low, normal, high, urgent
     q: str = ""
+    # Resolved by helpline.filters.params.parse_filter and applied by conversations.filtering:
+    brand_id: int | None = None
+    contact_id: int | None = None
+    company_id: int | None = None  # the contact's company
+    created_after: datetime | None = None  # from this instant on
+    created_before: datetime | None = None  # before this instant
+    activity_after: datetime | None = None
+    activity_before: datetime | None = None
+    sla: str = ""  # overdue, due_soon, none
+    fields: tuple = ()  # ((custom field id, kind, value), …) of ticket fields
+    # Set for an agent without tickets.view_all (conversations.visibility): only their departments' and own tickets.
+    viewer: int | None = None
 
     @property
     def active(self) -> bool:
-        return any(getattr(self, f) for f in self.__dataclass_fields__)
+        return any(getattr(self, f) for f in self.__dataclass_fields__ if f != "viewer")
 
 
 def encode_cursor(ticket: Ticket | TicketSummary) -> str:
@@ -76,6 +90,8 @@ def _scoped(account, f: TicketFilter):
     from helpline.tenancy.models import Department, User
 
     qs = Ticket.objects.filter(account=account)
+    if f.viewer is not None:
+        qs = qs.filter(visible_q(account.pk, f.viewer))
     if f.department:
         department = Department.objects.filter(account=account, public_id=f.department).first()
         if department is None:
@@ -99,6 +115,7 @@ def _scoped(account, f: TicketFilter):
         if tag is None:
             return qs.none()
         qs = qs.filter(tickettag__tag=tag)
+    qs = apply_extra_filters(qs, f)
     if f.q:
         from helpline.search.index import search_ticket_ids
 
@@ -130,8 +147,11 @@ def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: 
     limit = max(1, min(limit, 100))
     qs = (
         _page_queryset(account, f, cursor)
-        .select_related("contact", "assignee", "department")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .select_related("contact", "assignee", "department", "merged_into")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
+            Prefetch("field_values", queryset=CustomFieldValue.objects.select_related("field").order_by("field_id")),
+        )
     )
     page = list(qs[: limit + 1])
     next_cursor = encode_cursor(page[limit - 1]) if len(page) > limit else None
@@ -196,6 +216,12 @@ def list_ticket_summaries(account, f: TicketFilter, *, cursor: str | None = None
     return summaries, next_cursor
 
 
+def list_ticket_public_ids(account, f: TicketFilter, *, limit: int) -> list[str]:
+    """The public ids of every ticket under the filter (at most ``limit``), in the inbox's order: a bulk
+    action's selection "all tickets matching this filter"."""
+    return list(_page_queryset(account, f, None).values_list("public_id", flat=True)[:limit])
+
+
 _STATUS_SLOT = "\x00status"  # stands for the status in a count compiled once for several statuses
 
 
@@ -246,14 +272,57 @@ def count_tickets_by_status(account, f: TicketFilter, statuses: list[str]) -> di
     return result
 
 
+def count_tickets_matching(account, filters: list[TicketFilter]) -> list[tuple[int, bool]]:
+    """Bounded counts of tickets under each filter (a saved filter each), in one query: [(count, capped)].
+
+    Like count_tickets_by_status: no count reads past COUNT_CAP rows, and results are cached briefly."""
+    if not filters:
+        return []
+    key = f"tmatch:{account.pk}:{hashlib.sha256(repr(filters).encode()).hexdigest()[:32]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    subqueries, params, numbers = [], [], {}
+    for index, f in enumerate(filters):
+        qs = _filtered(account, f).order_by(f"-{_order_field(f)}", "-pk")
+        try:
+            sql, sql_params = _bounded_count_sql(qs)
+        except EmptyResultSet:  # names something that is gone
+            numbers[index] = 0
+            continue
+        subqueries.append((index, sql))
+        params += sql_params
+    if subqueries:
+        with connections[Ticket.objects.db].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(sql for _index, sql in subqueries)}", params)
+            numbers.update(zip([index for index, _sql in subqueries], cursor.fetchone(), strict=True))
+    result = [(min(numbers[i], COUNT_CAP), numbers[i] > COUNT_CAP) for i in range(len(filters))]
+    cache.set(key, result, COUNT_TTL)
+    return result
+
+
 def get_thread(ticket: Ticket, *, include_internal: bool = True) -> list[Message]:
     qs = Message.objects.filter(ticket=ticket).select_related("author_user", "author_contact")
     if not include_internal:
         qs = qs.exclude(direction="internal")
-    return list(qs.prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))).order_by("id"))
+    # Time order, not id order: a merge brings older messages of other tickets into this thread.
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    return list(qs.prefetch_related(attachments).order_by("created_at", "id"))
+
+
+MAX_MERGE_HOPS = 20
+
+
+def follow_merges(ticket: Ticket | None) -> Ticket | None:
+    """The ticket a merged ticket lives on in (following a chain of merges); any other ticket itself."""
+    seen = set()
+    while ticket is not None and ticket.merged_into_id and ticket.pk not in seen and len(seen) < MAX_MERGE_HOPS:
+        seen.add(ticket.pk)
+        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first() or ticket
+    return ticket
 
 
 def ticket_detail(ticket_queryset):
-    return ticket_queryset.select_related("contact", "assignee", "department", "brand").prefetch_related(
+    return ticket_queryset.select_related("contact", "assignee", "department", "brand", "merged_into").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )

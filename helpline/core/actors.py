@@ -1,4 +1,4 @@
-"""Who performs a write: an agent, an API key, a contact or the system."""
+"""Who performs a write: an agent, an API key, an event rule, a contact or the system."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class Actor:
     user: object | None = None
     api_key: object | None = None
+    rule: object | None = None  # an event rule (helpline.automation) acting on its own
 
     @property
     def user_id(self) -> int | None:

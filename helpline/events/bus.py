@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 
 from django.db import transaction
 
+from helpline.events import causation
 from helpline.events.types import Event
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,9 @@ def publish_on_commit(event: Event) -> None:
     Django's list, so they own nothing."""
     from helpline.events.subscribers import subscribers_for
 
+    chain = causation.current()
+    if chain and not event.causation:
+        event = replace(event, causation=chain)  # caused by an event rule's action: carry the chain
     connection = transaction.get_connection()
     pending = connection.run_on_commit if connection.in_atomic_block else []
     taken: set[tuple[Callable, Hashable]] = set()

@@ -10,6 +10,8 @@ from helpline.events import types as e
 
 @cache
 def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
+    from helpline.automation.subscribers import forget_compiled_rules, run_event_rules
+    from helpline.bulk.subscribers import run_bulk_job_soon
     from helpline.channels.chat.monitoring.subscribers import (
         push_invitation_to_visitor,
         push_visit_to_agents,
@@ -18,26 +20,53 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
     from helpline.channels.chat.subscribers import push_chat_line, push_chat_state
     from helpline.channels.email.autoreply import notify_resolved
     from helpline.channels.subscribers import deliver_queued_reply
-    from helpline.realtime.subscribers import push_chat_to_agents, push_presence_to_agents, push_to_agents
+    from helpline.filters.subscribers import forget_cached_lists
+    from helpline.people.subscribers import (
+        forget_group_choices,
+        reindex_after_merge,
+        reindex_company_contacts,
+        start_contact_import,
+    )
+    from helpline.realtime.subscribers import (
+        push_chat_to_agents,
+        push_presence_to_agents,
+        push_to_agents,
+        refresh_ticket_scopes,
+    )
     from helpline.search.subscribers import reindex_contact, reindex_ticket
+    from helpline.surveys.subscribers import send_survey
+    from helpline.tosolve.subscribers import forget_work_policies
+    from helpline.webhooks.subscribers import queue_webhook_deliveries as send_webhooks
+    from helpline.workspace.subscribers import push_sounds_to_agent
 
     ticket_changes = (reindex_ticket, push_to_agents)
     return {
-        e.TicketCreated: ticket_changes,
-        e.MessageReceived: (push_chat_line, *ticket_changes),
-        e.ReplyQueued: (push_chat_line, deliver_queued_reply, *ticket_changes),
-        e.NoteAdded: ticket_changes,
+        e.TicketCreated: (*ticket_changes, run_event_rules, send_webhooks),
+        e.MessageReceived: (push_chat_line, *ticket_changes, run_event_rules, send_webhooks),
+        e.ReplyQueued: (push_chat_line, deliver_queued_reply, *ticket_changes, run_event_rules, send_webhooks),
+        e.NoteAdded: (*ticket_changes, send_webhooks),
         e.MessageDeliveryChanged: (push_to_agents,),
-        e.TicketAssigned: (push_to_agents,),
-        e.TicketTransferred: (push_to_agents,),
-        e.TicketStatusChanged: (push_to_agents, notify_resolved),
-        e.TicketPriorityChanged: (push_to_agents,),
-        e.TicketTagged: (push_to_agents,),
-        e.TicketUntagged: (push_to_agents,),
+        e.TicketAssigned: (push_to_agents, run_event_rules, send_webhooks),
+        e.TicketTransferred: (push_to_agents, run_event_rules, send_webhooks),
+        e.TicketStatusChanged: (push_to_agents, notify_resolved, send_survey, run_event_rules, send_webhooks),
+        e.TicketPriorityChanged: (push_to_agents, run_event_rules, send_webhooks),
+        e.TicketTagged: (push_to_agents, run_event_rules, send_webhooks),
+        e.TicketUntagged: (push_to_agents, run_event_rules, send_webhooks),
         e.CustomFieldSet: (push_to_agents,),
         e.TicketSplit: ticket_changes,
-        e.ContactCreated: (reindex_contact,),
-        e.ContactChanged: (reindex_contact,),
+        e.TicketMerged: (*ticket_changes, send_webhooks),
+        e.BulkJobStarted: (run_bulk_job_soon,),
+        e.ContactCreated: (reindex_contact, send_webhooks),
+        e.ContactChanged: (reindex_contact, send_webhooks),
+        e.ContactsMerged: (reindex_after_merge,),
+        e.ContactNoteAdded: (reindex_contact,),
+        e.ContactNoteDeleted: (reindex_contact,),
+        e.CompanyCreated: (reindex_company_contacts,),
+        e.CompanyChanged: (reindex_company_contacts,),
+        e.CompanyDeleted: (reindex_company_contacts,),
+        e.ContactGroupChanged: (forget_group_choices,),
+        e.ContactImportStarted: (start_contact_import,),
+        e.SoundPreferenceChanged: (push_sounds_to_agent,),
         e.ChatRinging: (push_chat_to_agents,),
         e.ChatAccepted: (push_chat_to_agents,),
         e.ChatMissed: (push_chat_to_agents,),
@@ -48,12 +77,19 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         e.ChatFinished: (push_chat_to_agents,),
         e.ChatInvited: (push_chat_to_agents,),
         e.AgentPresenceChanged: (push_presence_to_agents,),
-        e.ChatSessionStarted: (push_to_agents, push_visitor_chat_to_agents),
+        e.ChatSessionStarted: (push_to_agents, push_visitor_chat_to_agents, run_event_rules),
         e.ChatSessionAccepted: (push_chat_state, push_to_agents),
-        e.ChatSessionEnded: (push_chat_state, push_to_agents, push_visitor_chat_to_agents),
+        e.ChatSessionEnded: (push_chat_state, push_to_agents, push_visitor_chat_to_agents, run_event_rules),
         e.VisitorPageViewed: (push_visit_to_agents,),
         e.VisitorLeft: (push_visit_to_agents,),
         e.VisitorInvited: (push_invitation_to_visitor,),
+        e.CustomFieldDefinitionChanged: (forget_cached_lists,),
+        e.SavedFilterChanged: (forget_cached_lists,),
+        e.BusinessCalendarChanged: (forget_work_policies,),
+        e.DepartmentChanged: (forget_work_policies, refresh_ticket_scopes),
+        e.MembershipChanged: (refresh_ticket_scopes,),
+        e.EventRuleChanged: (forget_compiled_rules,),
+        e.RatingReceived: (push_to_agents, run_event_rules, send_webhooks),
     }
 
 

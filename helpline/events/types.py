@@ -11,6 +11,9 @@ class Event:
     name: ClassVar[str]
     account_id: int
     actor_user_id: int | None = None
+    # The event rules (ids, first to last) whose actions caused this event; set by publish_on_commit from
+    # helpline.events.causation. The rule engine's loop guard reads it.
+    causation: tuple[int, ...] = ()
 
     def as_dict(self) -> dict:
         return {"event": self.name, **asdict(self)}
@@ -111,6 +114,24 @@ class TicketSplit(TicketEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TicketMerged(TicketEvent):
+    """``merged_ticket_ids`` moved into ``survivor_ticket_id``; published once for the survivor and once for each
+    merged ticket."""
+
+    name: ClassVar[str] = "ticket.merged"
+    survivor_ticket_id: int
+    merged_ticket_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BulkJobStarted(Event):
+    """A bulk action over many tickets was asked for; a task works through it."""
+
+    name: ClassVar[str] = "bulk.started"
+    job_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ContactCreated(Event):
     name: ClassVar[str] = "contact.created"
     contact_id: int
@@ -120,6 +141,62 @@ class ContactCreated(Event):
 class ContactChanged(Event):
     name: ClassVar[str] = "contact.changed"
     contact_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactsMerged(Event):
+    """``merged_contact_id`` (now deleted) was merged into ``contact_id``, which took over everything it had."""
+
+    name: ClassVar[str] = "contact.merged"
+    contact_id: int
+    merged_contact_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactNoteAdded(Event):
+    name: ClassVar[str] = "contact.note_added"
+    contact_id: int
+    note_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactNoteDeleted(Event):
+    name: ClassVar[str] = "contact.note_deleted"
+    contact_id: int
+    note_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompanyCreated(Event):
+    name: ClassVar[str] = "company.created"
+    company_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompanyChanged(Event):
+    name: ClassVar[str] = "company.changed"
+    company_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompanyDeleted(Event):
+    name: ClassVar[str] = "company.deleted"
+    company_id: int
+    contact_ids: tuple[int, ...] = field(default_factory=tuple)  # the contacts that belonged to it
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactGroupChanged(Event):
+    """A contact group was created, changed (name, rule, members) or deleted."""
+
+    name: ClassVar[str] = "contact_group.changed"
+    group_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactImportStarted(Event):
+    name: ClassVar[str] = "contact_import.started"
+    import_id: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -237,7 +314,88 @@ class VisitorInvited(Event):
     invitation_id: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class CustomFieldDefinitionChanged(Event):
+    """A custom field was created, changed or deleted (``change``: created, updated, deleted)."""
+
+    name: ClassVar[str] = "custom_field.definition_changed"
+    field_id: int
+    change: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedFilterChanged(Event):
+    """An agent's saved ticket filter was created, changed or deleted (``change``: created, updated, deleted)."""
+
+    name: ClassVar[str] = "ticket_filter.changed"
+    filter_id: int
+    owner_user_id: int
+    change: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventRuleChanged(Event):
+    """An event rule was created, changed, enabled or disabled, reordered or deleted (helpline.automation)."""
+
+    name: ClassVar[str] = "event_rule.changed"
+    rule_id: int
+    change: str  # created, updated, deleted, reordered
+
+
+@dataclass(frozen=True, kw_only=True)
+class BusinessCalendarChanged(Event):
+    """A business calendar's hours, time zone or holidays changed (``change``: created, updated, holidays)."""
+
+    name: ClassVar[str] = "calendar.changed"
+    calendar_id: int
+    change: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DepartmentChanged(Event):
+    """A department's members, their roles, its hours or its response time changed (``change``: members, hours),
+    or the account's defaults for every department (``change``: defaults, ``department_id`` 0)."""
+
+    name: ClassVar[str] = "department.changed"
+    department_id: int
+    change: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MembershipChanged(Event):
+    """An agent's role changed or the agent was deactivated (``change``: role, deactivated): what they may see
+    (conversations.visibility) may have changed."""
+
+    name: ClassVar[str] = "member.changed"
+    user_id: int
+    change: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RatingReceived(TicketEvent):
+    """A customer rated a ticket (helpline.surveys): ``value`` "good" or "bad", ``source`` "email" (the survey
+    link) or "chat". ``changed``: a later submit that changed only the comment of an existing rating."""
+
+    name: ClassVar[str] = "rating.received"
+    rating_id: int
+    value: str
+    source: str = "email"
+    changed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SoundPreferenceChanged(Event):
+    """An agent chose, uploaded or muted one of their notification sounds (``event``: new_ticket, chat_ring, …)."""
+
+    name: ClassVar[str] = "workspace.sound_changed"
+    user_id: int
+    event: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
+    BusinessCalendarChanged,
+    DepartmentChanged,
+    MembershipChanged,
     TicketCreated,
     MessageReceived,
     ReplyQueued,
@@ -251,8 +409,18 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TicketUntagged,
     CustomFieldSet,
     TicketSplit,
+    TicketMerged,
+    BulkJobStarted,
     ContactCreated,
     ContactChanged,
+    ContactsMerged,
+    ContactNoteAdded,
+    ContactNoteDeleted,
+    CompanyCreated,
+    CompanyChanged,
+    CompanyDeleted,
+    ContactGroupChanged,
+    ContactImportStarted,
     ChatRinging,
     ChatAccepted,
     ChatMissed,
@@ -269,4 +437,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VisitorPageViewed,
     VisitorLeft,
     VisitorInvited,
+    CustomFieldDefinitionChanged,
+    SavedFilterChanged,
+    EventRuleChanged,
+    RatingReceived,
+    SoundPreferenceChanged,
 )

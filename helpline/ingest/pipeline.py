@@ -7,23 +7,22 @@ Channel adapters turn what they receive into an ``InboundMessage`` and call ``in
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from helpline.conversations import actions as conversations
+from helpline.conversations.actions.attachments import attachment_url, link_inline_images  # noqa: F401 (re-export)
 from helpline.conversations.models import Message, Ticket
+from helpline.conversations.selectors import follow_merges
 from helpline.ingest.models import InboundRecord
 from helpline.ingest.raw import write_raw
 from helpline.people.actions import find_or_create_contact
 
 log = logging.getLogger(__name__)
 TICKET_CODE = re.compile(r"\[#([A-Z]{3}-\d{3}-\d{5})\]")
-_CID_SRC = re.compile(r'src="cid:([^"]{1,500})"', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -209,7 +208,7 @@ def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message | 
     if decision.existing is not None:
         finish(record, decision.existing, decision.reason)
         return decision.existing, decision.reason, True, False
-    ticket = decision.ticket
+    ticket = follow_merges(decision.ticket)  # a reply to a merged ticket lands in the ticket it was merged into
     if ticket is None:
         ticket = conversations.create_ticket(
             account=inbound.account,
@@ -258,27 +257,6 @@ def _store_message(inbound: InboundMessage, ticket: Ticket, contact, decision: T
         )
         if attachment.content_id:
             inline[attachment.content_id.strip("<>").lower()] = stored.public_id
-    if inline and "cid:" in message.body_html.lower():
-        _link_inline_images(message, inline)
+    if inline:
+        link_inline_images(message, inline)
     return message
-
-
-def attachment_url(public_id: str) -> str:
-    """The authorised download URL of an attachment (agents of its account only)."""
-    try:
-        return reverse("web:file", args=[public_id])
-    except NoReverseMatch:  # pragma: no cover - the workspace is always installed
-        return f"/agent/files/{public_id}/"
-
-
-def _link_inline_images(message: Message, inline: dict[str, str]) -> None:
-    """``<img src="cid:…">`` → the attachment's authorised URL; unknown ids are left without a source."""
-
-    def replace(match: re.Match) -> str:
-        public_id = inline.get(html.unescape(match.group(1)).strip("<>").lower())
-        return f'src="{attachment_url(public_id)}"' if public_id else 'src=""'
-
-    body = _CID_SRC.sub(replace, message.body_html)
-    if body != message.body_html:
-        Message.objects.filter(pk=message.pk).update(body_html=body)
-        message.body_html = body

@@ -6,6 +6,8 @@ from channels.db import database_sync_to_async
 
 from helpline.realtime.groups import agents_of
 from helpline.realtime.sockets import HelplineSocket
+from helpline.realtime.ticket_presence import TicketPresence
+from helpline.realtime.ticket_scope import TicketScoped, visible_part
 
 
 @database_sync_to_async
@@ -40,8 +42,10 @@ def _report_activity(user, account_public_id: str, idle: bool) -> None:
     (mark_idle if idle else mark_active)(account=account, user=user)
 
 
-class AgentConsumer(HelplineSocket):
-    """One socket per agent browser tab; receives the account's ticket events."""
+class AgentConsumer(TicketPresence, TicketScoped, HelplineSocket):
+    """One socket per agent browser tab; receives the account's ticket events (those of tickets the agent may see,
+    see ticket_scope), and tells the other agents which ticket this tab shows and whether a reply is being written
+    there (see ticket_presence)."""
 
     group: str | None = None
     account_public_id: str | None = None
@@ -58,6 +62,7 @@ class AgentConsumer(HelplineSocket):
             return
         self.group = agents_of(account_id)
         self.account_public_id = account_id
+        await self.load_scope(user, account_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await _register_socket(user, account_id, self.channel_name)
@@ -65,18 +70,24 @@ class AgentConsumer(HelplineSocket):
 
     async def disconnect(self, code):
         if self.group:
+            await self.leave_ticket()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await _forget_socket(self.channel_name)
 
     async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or self.account_public_id is None:
+            return
         if content.get("type") == "ping":
             await self.send_json({"event": "pong"})
-        elif content.get("type") in ("idle", "active") and self.account_public_id:
+            await self.repeat_presence()
+        elif content.get("type") in ("idle", "active"):
             # The browser saw no input for a while (away), or input again (back online if away on idle).
             await _report_activity(self.scope["user"], self.account_public_id, content["type"] == "idle")
+        else:
+            await self.presence_receive(content)  # view {ticket} · replying {active} · leave
 
     async def helpline_event(self, message):
-        recipients = message.get("recipients")
-        if recipients is not None and self.scope["user"].public_id not in recipients:
-            return  # a ring for other agents of the account
-        await self.send_json({k: v for k, v in message.items() if k not in ("type", "recipients")})
+        # Not for this agent: a ring for other agents of the account, or a ticket they may not see.
+        shown = visible_part(message, self.ticket_scope, self.scope["user"].public_id)
+        if shown is not None:
+            await self.send_json(shown)

@@ -18,3 +18,8 @@ def visitors_of(account_public_id: str) -> str:
 def chat_visitor(account_public_id: str, visitor_id: str) -> str:
     """Every widget socket of one visitor of one account (agent invitations reach it)."""
     return f"visitor.{account_public_id}.{visitor_id}"
+
+
+def ticket_viewers(account_public_id: str, ticket_public_id: str) -> str:
+    """The agent sockets showing one ticket: who views it and who writes a reply (collision detection)."""
+    return f"ticket.{account_public_id}.{ticket_public_id}"

@@ -24,7 +24,8 @@ def ticket_document(ticket) -> str:
 def contact_document(contact) -> str:
     identities = contact.identities.values_list("value", flat=True)
     company = contact.company.name if contact.company_id else ""
-    return "\n".join(p for p in [contact.name, *identities, company] if p)
+    notes = contact.notes.order_by("-id").values_list("body", flat=True)[:20]  # agents find a contact by a note
+    return "\n".join(p for p in [contact.name, *identities, company, *notes] if p)
 
 
 def index_ticket(ticket) -> None:

@@ -7,6 +7,8 @@ from helpline.security.models import AuditEntry
 
 
 def record(*, account, actor: Actor, action: str, subject, data: dict | None = None) -> AuditEntry:
+    if actor.rule is not None:  # an event rule acted: say which (AuditEntry has no column for it yet)
+        data = {**(data or {}), "rule": actor.rule.public_id, "rule_name": actor.rule.name}
     return AuditEntry.objects.create(
         account=account,
         actor_user=actor.user,

@@ -49,6 +49,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
 
+DEFAULT_RESPONSE_MINUTES = 7 * 24 * 60  # as LiveAgent's internal deadline for tickets without an SLA level
+TO_SOLVE_QUEUE, TO_SOLVE_LAST_AGENT = "queue", "last_agent"
+TO_SOLVE_MODES = [
+    (TO_SOLVE_QUEUE, _("By urgency and time in queue")),
+    (TO_SOLVE_LAST_AGENT, _("The agent who answered last first")),
+]
+
+
 class Account(models.Model):
     public_id = PublicIdField()
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
@@ -57,6 +65,15 @@ class Account(models.Model):
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     locale = models.CharField(_("language"), max_length=10, default="en")
+    # Tickets waiting on the team get a deadline this much business time ahead until SLA levels set one
+    # (helpline.tosolve.deadlines); hours from ``calendar``, around the clock in the account's zone without one.
+    calendar = models.ForeignKey(
+        "calendars.BusinessCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response_minutes = models.PositiveIntegerField(
+        _("default response time (minutes)"), default=DEFAULT_RESPONSE_MINUTES
+    )
+    to_solve_mode = models.CharField(_("To solve order"), max_length=12, choices=TO_SOLVE_MODES, default=TO_SOLVE_QUEUE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -87,6 +104,8 @@ class Membership(TenantModel):
     custom_role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT)
     is_active = models.BooleanField(default=True)
     signature_html = models.TextField(_("email signature"), blank=True)
+    # The agent answers only the ticket "To solve" hands them (helpline.tosolve): the queue order cannot be skipped.
+    answer_only_to_solve = models.BooleanField(_("answer only through To solve"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +129,11 @@ class Department(TenantModel):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(User, through="DepartmentMember", related_name="departments")
+    # Business hours and the default response time of the department's tickets; empty: the account's.
+    calendar = models.ForeignKey(
+        "calendars.BusinessCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response_minutes = models.PositiveIntegerField(_("default response time (minutes)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -121,8 +145,14 @@ class Department(TenantModel):
 
 
 class DepartmentMember(TenantModel):
+    """An agent in a department, with a role there: a manager also changes the department's members and hours."""
+
+    AGENT, MANAGER = "agent", "manager"
+    ROLE_CHOICES = [(AGENT, _("Agent")), (MANAGER, _("Department manager"))]
+
     department = models.ForeignKey(Department, on_delete=models.CASCADE)
     user = models.ForeignKey(User, on_delete=models.CASCADE)
+    role = models.CharField(_("role in the department"), max_length=10, choices=ROLE_CHOICES, default=AGENT)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["department", "user"], name="department_member_unique")]

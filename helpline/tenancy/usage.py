@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 
 def _counters() -> dict[str, Callable]:
+    from helpline.automation.models import Rule
     from helpline.channels.chat.models import ChatButton
     from helpline.channels.email.models import Mailbox
     from helpline.replies.models import CannedMessage, PredefinedAnswer
@@ -14,6 +15,7 @@ def _counters() -> dict[str, Callable]:
 
     return {
         "agents": lambda a: Membership.objects.filter(account=a, is_active=True).count(),
+        "event_rules": lambda a: Rule.objects.filter(account=a).count(),
         "departments": lambda a: Department.objects.filter(account=a).count(),
         "mailboxes": lambda a: Mailbox.objects.filter(account=a).count(),
         "chat_buttons": lambda a: ChatButton.objects.filter(account=a).count(),

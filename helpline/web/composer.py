@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from helpline.conversations.html import sanitize_html
 from helpline.core.errors import DomainError
 
 REPLY, NOTE, FORWARD = "reply", "note", "forward"
@@ -46,11 +47,13 @@ class ComposerState:
 
     mode: str = REPLY
     body: str = ""
+    body_html: str = ""  # from the rich editor (editor.js), sanitised; body is then its plain text
     error: str = ""
     to: str = ""
     cc: str = ""
     bcc: str = ""
     forward: object | None = None  # the Message being forwarded
+    collisions: list = field(default_factory=list)  # other agents' replies sent meanwhile (web.collisions)
 
     @property
     def show_copies(self) -> bool:
@@ -61,6 +64,7 @@ class ComposerState:
         return cls(
             mode=mode,
             body=post.get("body", ""),
+            body_html=sanitize_html(post.get("body_html", "")) if post.get("body_html", "").strip() else "",
             to=post.get("to", ""),
             cc=post.get("cc", ""),
             bcc=post.get("bcc", ""),

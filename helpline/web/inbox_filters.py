@@ -5,25 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.utils.translation import gettext as _
 
-from helpline.conversations.models import Tag
+from helpline.conversations.custom_fields import ticket_fields_by_key
 from helpline.conversations.selectors import TicketFilter
-from helpline.core.errors import DomainError
+from helpline.filters.params import ASSIGNEE_ME, ASSIGNEE_UNASSIGNED, FIELD_PREFIX, filter_values, parse_filter
 from helpline.tenancy.selectors import (
     ACCOUNT_LISTS_TTL,
     account_lists_version,
-    get_agent,
-    get_department,
     list_agent_choices,
     list_department_choices,
 )
-from helpline.web.queries import list_tag_names
+from helpline.web.queries import list_brands, list_tag_names
 
-ASSIGNEE_ME = "me"
-ASSIGNEE_UNASSIGNED = "unassigned"
-FILTER_KEYS = ("status", "department", "assignee", "tag", "channel", "priority", "q")
-MAX_QUERY = 200
+__all__ = ["ASSIGNEE_ME", "ASSIGNEE_UNASSIGNED", "FilterChoices", "InboxQuery", "filter_choices", "parse_inbox_query"]
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """A ticket custom field as the filter bar offers it."""
+
+    param: str  # cf.<key>
+    label: str
+    kind: str
+    choices: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class FilterChoices:
     agents: list[tuple[str, str]]
     departments: list[tuple[str, str]]
     tag_names: list[str]
+    brands: list[tuple[str, str]] = ()
+    fields: list[FieldChoice] = ()
 
 
 def filter_choices(account) -> FilterChoices:
@@ -51,48 +57,23 @@ def filter_choices(account) -> FilterChoices:
             agents=list_agent_choices(account),
             departments=list_department_choices(account),
             tag_names=list_tag_names(account),
+            brands=[(b.public_id, b.name) for b in list_brands(account)],
+            fields=[
+                FieldChoice(f"{FIELD_PREFIX}{f.key}", f.label, f.kind, tuple(f.choices))
+                for f in ticket_fields_by_key(account).values()
+            ],
         )
         cache.set(key, choices, ACCOUNT_LISTS_TTL)
     return choices
 
 
 def raw_values(params) -> dict:
-    values = {key: (params.get(key) or "").strip() for key in FILTER_KEYS}
-    values["q"] = values["q"][:MAX_QUERY]
-    return values
+    return filter_values(params)
 
 
 def parse_inbox_query(params, *, account, user, choices: FilterChoices) -> InboxQuery:
-    """Raises DomainError with a message for the agent when a filter value is unknown.
-
-    A value missing from the (cached) choices is looked up before it is refused, so a stale cache never
-    rejects a department, agent or tag that exists.
-    """
+    """Raises DomainError (a FilterError naming the parameter) with a message for the agent when a filter
+    value is wrong or unknown; see helpline.filters.params, shared with saved filters and the API."""
     values = raw_values(params)
-    assignee = values["assignee"]
-    if assignee == ASSIGNEE_ME:
-        assignee = user.public_id
-    elif assignee == ASSIGNEE_UNASSIGNED:
-        assignee = "none"
-    elif assignee and assignee not in {value for value, _name in choices.agents} and not get_agent(account, assignee):
-        raise DomainError(_("There is no such agent in this account."))
-    department = values["department"]
-    if (
-        department
-        and department not in {value for value, _name in choices.departments}
-        and not get_department(account, department)
-    ):
-        raise DomainError(_("There is no such department in this account."))
-    tag = values["tag"]
-    if tag and tag not in choices.tag_names and not Tag.objects.filter(account=account, name=tag).exists():
-        raise DomainError(_("There is no tag named “%(tag)s”.") % {"tag": tag})
-    ticket_filter = TicketFilter(
-        status=values["status"],
-        department=department,
-        assignee=assignee,
-        tag=tag,
-        channel=values["channel"],
-        priority=values["priority"],
-        q=values["q"],
-    )
+    ticket_filter = parse_filter(values, account=account, user=user, choices=choices)
     return InboxQuery(filter=ticket_filter, cursor=(params.get("cursor") or "").strip(), values=values)

@@ -49,9 +49,20 @@ def get_role(account, public_id: str) -> Role | None:
     return Role.objects.filter(account=account, public_id=public_id).first()
 
 
-def list_departments_with_members(account) -> list[Department]:
+def list_departments_for_settings(account) -> list[Department]:
+    """Departments with their members (and roles there), calendars and holidays, in a fixed number of queries."""
+    from helpline.calendars.models import Holiday
+    from helpline.tenancy.models import DepartmentMember
+
     members = Prefetch("members", queryset=User.objects.order_by("name", "email"))
-    return list(Department.objects.filter(account=account).prefetch_related(members).order_by("name"))
+    roles = Prefetch("departmentmember_set", queryset=DepartmentMember.objects.order_by("id"))
+    holidays = Prefetch("calendar__holidays", queryset=Holiday.objects.order_by("date", "id"))
+    return list(
+        Department.objects.filter(account=account)
+        .select_related("calendar")
+        .prefetch_related(members, roles, holidays)
+        .order_by("name")
+    )
 
 
 def list_brands(account) -> list[Brand]:

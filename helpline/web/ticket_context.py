@@ -18,8 +18,10 @@ from helpline.conversations.models import Message
 from helpline.conversations.selectors import get_thread
 from helpline.conversations.statuses import PRIORITY_NAMES, SETTABLE_STATUSES, Direction, MessageKind, Priority
 from helpline.core.errors import NotFound
+from helpline.surveys.selectors import ratings_of
 from helpline.tenancy.selectors import list_agents, list_departments
 from helpline.web.composer import MAX_UPLOAD_BYTES, REPLY, ComposerState
+from helpline.web.custom_field_panel import custom_field_panel
 
 # Why an inbound message landed in this ticket (Message.meta["thread_reason"]): (label, longer explanation).
 THREAD_REASONS = {
@@ -108,7 +110,7 @@ class ThreadEntry:
 
 def ticket_or_404(request, public_id: str):
     try:
-        return access_ticket(request.membership.account, public_id)
+        return access_ticket(request.membership.account, public_id, membership=request.membership)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -212,13 +214,17 @@ def composer_context(ticket, thread: list[ThreadEntry], state: ComposerState | N
     if addressed and state.mode == REPLY and not state.to and not state.error:  # a fresh composer
         state.to = requester
     context = {"composer": state, "addressed": addressed, "max_upload": MAX_UPLOAD_BYTES, "requester": requester}
+    context["seen_message"] = thread[-1].message.public_id if thread else ""  # web.collisions: the newest on screen
     if addressed:
         to, cc = reply_all_recipients(ticket, thread)
         context.update(requester=requester, reply_all_to=", ".join(to), reply_all_cc=", ".join(cc))
     return context
 
 
-def panel_context(account, ticket, *, errors: dict | None = None, tags_input: str | None = None) -> dict:
+def panel_context(
+    account, ticket, *, errors: dict | None = None, tags_input: str | None = None, fields_input=None,
+    fields_input_for: str = "",
+) -> dict:  # fmt: skip
     statuses = [(s.value, s.label) for s in SETTABLE_STATUSES]
     if ticket.status not in {value for value, _label in statuses}:  # chatting or calling: a live session
         statuses.insert(0, (ticket.status, ticket.get_status_display()))
@@ -232,4 +238,6 @@ def panel_context(account, ticket, *, errors: dict | None = None, tags_input: st
         "current_priority": PRIORITY_NAMES.get(ticket.priority, ""),
         "tags_input": ", ".join(tag_names) if tags_input is None else tags_input,
         "errors": errors or {},
+        "custom_fields": custom_field_panel(account, ticket, posted=fields_input, posted_for=fields_input_for),
+        "ratings": ratings_of(ticket),
     }

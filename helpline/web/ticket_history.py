@@ -180,6 +180,11 @@ def sentence(entry: AuditEntry, names: dict[tuple[str, str], str]) -> str:  # no
         if data.get("from_ticket"):
             return _("%(actor)s split this ticket off ticket #%(code)s") % {**who, "code": data["from_ticket"]}
         return _("%(actor)s split messages off into ticket #%(code)s") % {**who, "code": data.get("to_ticket", "")}
+    if action == "ticket.merged":
+        if data.get("into"):
+            return _("%(actor)s merged this ticket into ticket #%(code)s") % {**who, "code": data["into"]}
+        codes = ", ".join(f"#{code}" for code in data.get("merged") or [])
+        return _("%(actor)s merged %(codes)s into this ticket") % {**who, "codes": codes}
     if action == "chat.session_started":
         return _("The visitor started a chat")
     if action == "chat.session_accepted":
@@ -187,6 +192,8 @@ def sentence(entry: AuditEntry, names: dict[tuple[str, str], str]) -> str:  # no
     if action == "chat.session_ended":
         if data.get("ended_by") == "visitor":
             return _("The visitor ended the chat")
+        if data.get("reason") == "visitor_left":
+            return _("The chat was withdrawn: the visitor left before an agent answered")
         return _("%(actor)s ended the chat") % who
     if action == "chat.rated":
         rating = {"good": _("good"), "bad": _("bad")}.get(data.get("rating"), str(data.get("rating", "")))

@@ -24,7 +24,7 @@ from helpline.web.templatetags.workspace import ago
 
 _URL_MARKER = "TICKETPUBLICID00"  # a well-formed public id, replaced by each ticket's own
 
-_ROW = """      <li>
+_ROW = """      <li>{check}
         <a class="ticket-row ticket-row--p{priority}" href="{url}" data-ticket-row="{public_id}">
           <span class="ticket-row__who">
             <span class="avatar avatar--soft" aria-hidden="true">{initial}</span>
@@ -64,11 +64,13 @@ class _PageParts:
         }
         self.unassigned = f"<em>{escape(_('Unassigned'))}</em>"
         self.datetime_format = get_format("DATETIME_FORMAT")
+        self.select_label = ""
 
 
-def render_ticket_rows(tickets: list[TicketSummary]) -> SafeString:
-    """The <li> rows of the inbox list."""
+def render_ticket_rows(tickets: list[TicketSummary], *, selectable: bool = False) -> SafeString:
+    """The <li> rows of the inbox list; ``selectable`` rows carry a checkbox for bulk actions (bulk.js)."""
     parts = _PageParts()
+    parts.select_label = escape(_("Select ticket")) if selectable else ""
     return SafeString("".join([_row(t, parts) for t in tickets]))
 
 
@@ -77,7 +79,14 @@ def _row(t: TicketSummary, parts: _PageParts) -> str:
     when = timezone.localtime(t.last_activity_at) if timezone.is_aware(t.last_activity_at) else t.last_activity_at
     public_id = escape(t.public_id)
     status = t.status
+    check = ""
+    if parts.select_label:
+        check = (
+            f'<input type="checkbox" class="ticket-row__check" form="bulk-form" name="tickets" value="{public_id}" '
+            f'aria-label="{parts.select_label} #{escape(t.code)}" data-bulk-check>'
+        )
     return _ROW.format(
+        check=check,
         priority=int(t.priority),
         url=f"{parts.url_prefix}{public_id}{parts.url_suffix}",
         public_id=public_id,

@@ -64,13 +64,12 @@ def test_slash_shortcut_inserts_the_rendered_snippet_at_the_cursor(server, brows
 
     expect(listbox).to_be_hidden()
     expected = f"Thanks. Hi Dora <Doe>, the refund for {code} is approved. {agent_name}"
-    expect(box).to_have_value(expected)
-    assert box.evaluate("el => [el.selectionStart, el.value.length]") == [len(expected), len(expected)]
+    expect(box).to_have_text(expected)  # the rich editor (editor.js); typing on below proves the caret is at the end
 
     # Escape closes the list without inserting anything; typing on goes on as normal text.
     box.press_sequentially(" /hel")
     expect(listbox.get_by_role("option")).to_have_count(1)
     box.press("Escape")
     expect(listbox).to_be_hidden()
-    expect(box).to_have_value(expected + " /hel")
+    expect(box).to_have_text(expected + " /hel")
     context.close()

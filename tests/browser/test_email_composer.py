@@ -118,7 +118,7 @@ def test_reply_with_cc_and_a_dropped_file_to_an_email_with_quoted_history(server
     expect(reply.locator(".attachment span").first).to_have_text("serial.txt")
     expect(reply.locator(".msg__recipients")).to_contain_text("Cc: dan@example.com")
     expect(page.locator("[data-file-list] li")).to_have_count(0)
-    expect(page.locator("#reply-body")).to_have_value("")
+    expect(page.locator("#reply-body")).to_have_text("")
     expect(page.locator("#reply-cc")).to_be_hidden()  # the fresh composer folds Cc/Bcc away again
 
     # Forward the customer's mail from its message: the composer switches to forward mode in place.

@@ -42,9 +42,9 @@ def test_shortcuts_open_the_help_reply_and_resolve(server, browser):
 
         page.keyboard.press("r")
         expect(page.locator("#reply-body")).to_be_focused()
-        expect(page.locator("#reply-body")).to_have_value("")  # the "r" was not typed into the box
+        expect(page.locator("#reply-body")).to_have_text("")  # the "r" was not typed into the box
         page.keyboard.type("e")  # typing in a box is writing, not a shortcut
-        expect(page.locator("#reply-body")).to_have_value("e")
+        expect(page.locator("#reply-body")).to_have_text("e")
         expect(page.locator("#ticket-status")).to_have_value("new")
         page.locator("#reply-body").fill("")
         page.locator("#reply-body").evaluate("el => el.blur()")

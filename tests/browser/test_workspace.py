@@ -79,7 +79,7 @@ def test_reply_and_status_reach_another_open_browser_live(server, browser):
     owner.click("button:has-text('Send reply')")
     own_message = owner.locator("#thread .msg--out").last
     expect(own_message.locator(".msg__body")).to_have_text(reply)
-    expect(owner.locator("#reply-body")).to_have_value("")
+    expect(owner.locator("#reply-body")).to_have_text("")
     expect(owner.locator("#ticket-status")).to_have_value("answered")
 
     # The other browser shows the reply, its delivery and the new status without a reload.

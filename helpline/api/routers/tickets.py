@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ninja import Query, Router
 
 from helpline.api import selectors, workflows
-from helpline.api.auth import account_of, actor_of
+from helpline.api.auth import account_of, actor_of, membership_of
 from helpline.api.pagination import check_ticket_cursor
 from helpline.api.schemas.common import responses
 from helpline.api.schemas.tickets import TicketIn, TicketOut, TicketPage, TicketPatch, TicketQuery, TicketSplitIn
 from helpline.conversations import actions
 from helpline.conversations import selectors as conversations
+from helpline.conversations.visibility import restricted_user_id
 
 router = Router(tags=["tickets"])
 
 
 @router.get("/tickets", response=responses({200: TicketPage}), summary="List tickets")
 def list_tickets(request, filters: Query[TicketQuery]):
-    """Newest activity first. Without `status`, spam and deleted tickets are left out."""
+    """Newest activity first. Without `status`, spam and deleted tickets are left out. Filters combine (AND);
+    besides the parameters listed, `cf.<key>=<value>` filters by a ticket custom field (text: contains;
+    checkbox: true/false; number, date, dropdown: equals)."""
     account = account_of(request)
     cursor = check_ticket_cursor(filters.cursor)
-    f = selectors.ticket_filter(account, filters)
+    f = selectors.ticket_filter(account, filters, request.GET)
     if f is None:
         return {"items": [], "next_cursor": None}
+    f = replace(f, viewer=restricted_user_id(membership_of(request)))
     items, next_cursor = conversations.list_tickets(account, f, cursor=cursor, limit=filters.limit)
     return {"items": items, "next_cursor": next_cursor}
 
@@ -37,14 +43,14 @@ def create_ticket(request, payload: TicketIn):
 
 @router.get("/tickets/{id}", response=responses({200: TicketOut}), summary="Get a ticket")
 def get_ticket(request, id: str):
-    return selectors.access_ticket(account_of(request), id)
+    return selectors.access_ticket(account_of(request), id, membership=membership_of(request))
 
 
 @router.patch("/tickets/{id}", response=responses({200: TicketOut}), summary="Change a ticket")
 def update_ticket(request, id: str, payload: TicketPatch):
     """Any of status, priority, assignee, department and tags; fields left out stay as they are."""
     account = account_of(request)
-    ticket = selectors.access_ticket(account, id)
+    ticket = selectors.access_ticket(account, id, membership=membership_of(request))
     workflows.update_ticket(account=account, ticket=ticket, payload=payload, actor=actor_of(request))
     return selectors.access_ticket(account, ticket.public_id)
 
@@ -55,7 +61,7 @@ def split_ticket(request, id: str, payload: TicketSplitIn):
     contact, channel and participants; answers the new ticket. The ticket's first message cannot be the split point.
     Replies to a moved message's email thread into the new ticket."""
     account = account_of(request)
-    ticket = selectors.access_ticket(account, id)
+    ticket = selectors.access_ticket(account, id, membership=membership_of(request))
     message = selectors.message_of_ticket_for_field(ticket, "message", payload.message)
     assignee = selectors.agent_for_field(account, "assignee", payload.assignee)
     department = selectors.department_for_field(account, "department", payload.department)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from helpline.api.schemas.common import Email, Input, PublicId, text
+from helpline.api.schemas.custom_fields import FIELD_VALUES_DOC, FieldValue, FieldValues
 from helpline.conversations.statuses import PRIORITY_NAMES, SETTABLE_STATUSES, Status
 
 StatusName = Literal[tuple(Status.values)]
@@ -71,10 +72,18 @@ class TicketOut(Schema):
     last_activity_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
+    merged_into: str | None = Field(
+        None, description="For a merged ticket, the id of the ticket it was merged into (its messages are there)."
+    )
+    custom_fields: dict[str, FieldValue] = Field(default_factory=dict, description="Custom field values by key.")
 
     @staticmethod
     def resolve_id(obj):
         return obj.public_id
+
+    @staticmethod
+    def resolve_merged_into(obj):
+        return obj.merged_into.public_id if obj.merged_into_id else None
 
     @staticmethod
     def resolve_priority(obj):
@@ -83,6 +92,10 @@ class TicketOut(Schema):
     @staticmethod
     def resolve_tags(obj):
         return [tag.name for tag in obj.tags.all()]
+
+    @staticmethod
+    def resolve_custom_fields(obj):
+        return {value.field.key: value.value for value in obj.field_values.all()}
 
 
 class TicketPage(Schema):
@@ -98,6 +111,16 @@ class TicketQuery(Schema):
     channel: text(16) | None = None
     priority: PriorityName | None = None
     q: text(200) | None = Field(None, description="Full-text search in subject, messages and contact.")
+    brand: PublicId | None = Field(None, description="A brand id.")
+    contact: PublicId | None = Field(None, description="A contact id: the tickets of this customer.")
+    company: PublicId | None = Field(None, description="A company id: the tickets of its contacts.")
+    created_from: date | None = Field(None, description="Created on or after this day (UTC).")
+    created_to: date | None = Field(None, description="Created on or before this day (UTC).")
+    activity_from: date | None = Field(None, description="Last activity on or after this day (UTC).")
+    activity_to: date | None = Field(None, description="Last activity on or before this day (UTC).")
+    sla: Literal["overdue", "due_soon", "none"] | None = Field(
+        None, description="`overdue`: the SLA due time has passed; `due_soon`: due within an hour; `none`: no SLA."
+    )
     cursor: text(200) | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(50, ge=1, le=100)
 
@@ -118,6 +141,7 @@ class TicketIn(Input):
     department: PublicId | None = None
     priority: PriorityName = "normal"
     tags: list[TagName] = Field(default_factory=list, max_length=50)
+    custom_fields: FieldValues = Field(default_factory=dict, max_length=100, description=FIELD_VALUES_DOC)
 
 
 class TicketPatch(Input):
@@ -128,6 +152,7 @@ class TicketPatch(Input):
     assignee: PublicId | None = None
     department: PublicId | None = None
     tags: list[TagName] = Field(None, max_length=50)
+    custom_fields: FieldValues = Field(None, max_length=100, description=FIELD_VALUES_DOC)
 
 
 class TicketSplitIn(Input):

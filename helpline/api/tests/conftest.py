@@ -27,6 +27,14 @@ class ApiClient:
         data = raw if raw is not None else json.dumps(body)
         return self.client.patch(f"/api/v1{path}", data, content_type="application/json", **self._headers(key))
 
+    def put(self, path, body=None, *, key=...):
+        return self.client.put(
+            f"/api/v1{path}", json.dumps(body), content_type="application/json", **self._headers(key)
+        )
+
+    def delete(self, path, *, key=...):
+        return self.client.delete(f"/api/v1{path}", **self._headers(key))
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

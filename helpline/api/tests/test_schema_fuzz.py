@@ -39,6 +39,23 @@ def world(keep_test_connection, account, api_key, ticket, agent, make_agent, oth
     foreign = make_ticket(other_account, subject="Not yours", email="x@globex.test")
     canned = create_canned_message(account=account, name="Hi", body="Hi {{ contact.name }}", actor=Actor(user=agent))
     answer = create_predefined_answer(account=account, name="Done", body="Done.", actor=Actor(user=agent))
+    from helpline.webhooks.actions import create_webhook
+
+    hook, _secret = create_webhook(
+        account=account, name="Hook", url="http://127.0.0.1:9/", event_types=["ticket.created"]
+    )
+    from helpline.automation.actions import create_rule
+
+    rule = create_rule(account=account, name="Tag", trigger="ticket_created", conditions={},
+                       actions=[{"type": "add_tags", "tags": ["x"]}], actor=Actor(user=agent))  # fmt: skip
+    from helpline.bulk.actions import start_bulk_job
+    from helpline.conversations.actions import create_custom_field
+    from helpline.people.actions import create_company, create_group
+
+    company = create_company(account=account, name="Initech")
+    group = create_group(account=account, name="VIP")
+    field = create_custom_field(account=account, applies_to="ticket", key="plan", label="Plan", kind="text")
+    job = start_bulk_job(account=account, action="resolve", ticket_ids=[ticket.public_id])
     return {
         "key": api_key,
         "ids": {
@@ -48,6 +65,12 @@ def world(keep_test_connection, account, api_key, ticket, agent, make_agent, oth
             "agents": agent.public_id,
             "canned-messages": canned.public_id,
             "predefined-answers": answer.public_id,
+            "webhooks": hook.public_id,
+            "event-rules": rule.public_id,
+            "companies": company.public_id,
+            "contact-groups": group.public_id,
+            "custom-fields": field.public_id,
+            "bulk-jobs": job.public_id,
         },
         "foreign": foreign.public_id,
     }

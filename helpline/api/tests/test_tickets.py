@@ -47,6 +47,8 @@ def test_ticket_shape(api, ticket, agent):
         "last_activity_at": _iso(ticket.last_activity_at),
         "first_response_at": None,
         "resolved_at": None,
+        "merged_into": None,
+        "custom_fields": {},
     }
 
 
@@ -83,6 +85,8 @@ def test_create_ticket(api, account):
         "tags": ["access", "login"],
         "contact": {"id": contact.public_id, "name": "Dana", "email": "dana@example.com"},
         "message_count": 1,
+        "merged_into": None,
+        "custom_fields": {},
     }
     message = Message.objects.get(ticket=ticket)
     assert (message.kind, message.direction, message.author_contact_id) == ("web", "in", contact.pk)

@@ -108,4 +108,5 @@ def widget_texts(button) -> dict:
             "transcriptSent": _("The transcript is on its way."),
             "attach": _("Attach a file"),
             "uploading": _("Uploading…"),
+            "mute": _("Mute sounds"),
         }

@@ -5,8 +5,12 @@ visitor → server: hello {visitor, last_seq} · message {cid, text} · typing {
                   · rate {rating: good|bad, comment} · transcript {email} · ping
 agent → server:   open {chat, last_seq} · close {chat} · message {chat, cid, text} · typing {chat, active}
                   · read {chat, seq} · ping
-server → both:    ack {cid, id, seq[, chat]} · line {line} · state {state} · typing · read · error {cid, code, detail}
+server → both:    ack {cid, id, seq[, chat]} · line {line} · state {state} · typing · read
+                  · error {cid, code, detail[, retry_after: seconds, with code rate_limited]}
 server → agent:   presence {chat, visitor: connected|disconnected} · event {…} (ticket and routing events)
+
+The visitor's socket counts for the visitor being there (actions.presence: a waiting chat whose visitor has been
+gone for a minute is withdrawn), and its lines are rate limited (chat.limits).
 
 Every line carries the conversation's sequence number; a socket that reconnects says the last one it saw and the
 server replays the rest in order, so a line shows exactly once however the network behaves.
@@ -20,7 +24,7 @@ from channels.db import database_sync_to_async
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from helpline.channels.chat import actions, routing_bridge, selectors
+from helpline.channels.chat import actions, limits, routing_bridge, selectors
 from helpline.channels.chat.appearance import widget_language
 from helpline.channels.chat.files import with_links
 from helpline.channels.chat.models import ChatLine, ChatSession
@@ -29,12 +33,17 @@ from helpline.channels.chat.protocol import MAX_PREVIEW, VISITOR_ID, line_payloa
 from helpline.core.errors import DomainError
 from helpline.realtime.groups import agents_of, chat_session, chat_visitor
 from helpline.realtime.sockets import HelplineSocket
+from helpline.realtime.ticket_scope import TicketScoped, visible_part
+from helpline.security.client_ip import scope_ip
 
 log = logging.getLogger(__name__)
 
 
 def _error(exc: DomainError, **extra) -> dict:
-    return {"type": "error", "code": exc.code, "detail": str(exc.message), **extra}
+    frame = {"type": "error", "code": exc.code, "detail": str(exc.message), **extra}
+    if getattr(exc, "retry_after", None):
+        frame["retry_after"] = exc.retry_after  # rate limited: when to try again
+    return frame
 
 
 def _int(value, default: int = 0) -> int:
@@ -55,6 +64,7 @@ def _state(session: ChatSession) -> dict:
 class VisitorConsumer(HelplineSocket):
     button = None
     session: ChatSession | None = None
+    present_in: ChatSession | None = None  # the chat this socket counts as the visitor being there for
     tracker: VisitorTracker | None = None  # visitor monitoring (chat.monitoring): page views, invitations
 
     async def connect(self):
@@ -63,10 +73,12 @@ class VisitorConsumer(HelplineSocket):
         if self.button is None:
             await self.close(code=4404)
             return
+        self.ip = scope_ip(self.scope)
         await self.accept()
 
     async def disconnect(self, code):
         await self._track(None)
+        await self._count_presence(None)
         if self.session is not None:
             group = chat_session(self.session.public_id)
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -145,9 +157,8 @@ class VisitorConsumer(HelplineSocket):
         if not isinstance(visitor, str) or not VISITOR_ID.match(visitor):
             await self.send_json({"type": "error", "code": "invalid", "detail": "malformed visitor id"})
             return
-        client = self.scope.get("client") or ("", 0)
         banned = await database_sync_to_async(routing_bridge.is_banned)(
-            self.button.account, ip=client[0], visitor_id=visitor
+            self.button.account, ip=self.ip, visitor_id=visitor
         )
         if banned:  # a neutral answer: the widget offers nothing
             with translation.override(widget_language(self.button)):
@@ -160,6 +171,7 @@ class VisitorConsumer(HelplineSocket):
         if self.session is not None and (session is None or session.pk != self.session.pk):
             await self.channel_layer.group_discard(chat_session(self.session.public_id), self.channel_name)
         self.session = session
+        await self._count_presence(session if session is not None and session.state != ChatSession.ENDED else None)
         if session is None:
             await self.send_json({"type": "welcome", "chat": None})
             return
@@ -173,10 +185,21 @@ class VisitorConsumer(HelplineSocket):
                 group, {"type": "chat.presence", "chat": session.public_id, "visitor": "connected"}
             )
 
+    async def _count_presence(self, session: ChatSession | None):
+        """This socket counts for the visitor's presence in one open chat at most (actions.presence)."""
+        if self.present_in is not None and (session is None or session.pk != self.present_in.pk):
+            await database_sync_to_async(actions.visitor_disconnected)(session=self.present_in)
+            self.present_in = None
+        if session is not None and self.present_in is None:
+            await database_sync_to_async(actions.visitor_connected)(session=session)
+            self.present_in = session
+
     async def _message(self, content):
         if self.session is None:
             await self.send_json({"type": "error", "cid": content.get("cid"), "code": "no_chat", "detail": "no chat"})
             return
+        with translation.override(widget_language(self.button)):  # the refusal in the widget's language
+            limits.check("line", account_id=self.button.account_id, visitor_id=self.session.visitor_id, ip=self.ip)
         line = await database_sync_to_async(actions.post_visitor_message)(
             session=self.session, cid=content.get("cid"), text=content.get("text")
         )
@@ -230,7 +253,7 @@ def _membership(user, account_public_id):
     return membership if membership.has_perm(WORK_TICKETS) else None
 
 
-class AgentChatConsumer(HelplineSocket):
+class AgentChatConsumer(TicketScoped, HelplineSocket):
     """The chat console's socket: the account's events (ringing, new chats) and the chats the agent opened."""
 
     account = None
@@ -248,6 +271,7 @@ class AgentChatConsumer(HelplineSocket):
             return
         self.user = user
         self.account = await database_sync_to_async(lambda: membership.account)()
+        await self.load_scope(user, self.account.public_id)  # account events of tickets the agent may see only
         await self.channel_layer.group_add(agents_of(self.account.public_id), self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "account": self.account.public_id})
@@ -314,10 +338,10 @@ class AgentChatConsumer(HelplineSocket):
 
     # Group messages
     async def helpline_event(self, event):
-        recipients = event.get("recipients")
-        if recipients is not None and self.user.public_id not in recipients:
-            return  # a ring for other agents of the account
-        await self.send_json({"type": "event", **{k: v for k, v in event.items() if k not in ("type", "recipients")}})
+        # Not for this agent: a ring for other agents of the account, or a ticket they may not see.
+        shown = visible_part(event, self.ticket_scope, self.user.public_id)
+        if shown is not None:
+            await self.send_json({"type": "event", **shown})
 
     async def chat_line(self, event):
         await self.send_json({"type": "line", "line": with_links(event["line"], "agent")})

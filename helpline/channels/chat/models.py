@@ -95,11 +95,19 @@ class ChatSession(TenantModel):
     started_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The visitor's widget sockets joined to the chat, and since when none is (a waiting chat whose visitor stays
+    # away longer than actions.presence.VISITOR_GRACE is withdrawn as missed).
+    visitor_sockets = models.PositiveIntegerField(default=0)
+    visitor_gone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["button", "visitor_id", "-id"], name="chat_session_visitor"),
             models.Index(fields=["account", "state", "-id"], name="chat_session_state"),
+            # The sweep for waiting chats whose visitor left (actions.presence): waiting chats only.
+            models.Index(
+                fields=["visitor_gone_at"], condition=models.Q(state="waiting"), name="chat_session_visitor_gone"
+            ),
         ]
 
 

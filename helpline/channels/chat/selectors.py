@@ -94,10 +94,16 @@ def list_incoming_chats(account, user) -> list[tuple[ChatSession, bool]]:
     return [(session, session.request_id in ringing) for session in waiting]
 
 
-def list_past_tickets(contact, *, exclude_ticket_id=None, limit: int = 10):
+def list_past_tickets(contact, *, viewer: int | None, exclude_ticket_id=None, limit: int = 10):
+    """The contact's latest tickets that ``viewer`` (conversations.visibility.restricted_user_id; None: every
+    ticket) may see."""
     from helpline.conversations.models import Ticket
+    from helpline.conversations.visibility import visible_q
 
-    tickets = Ticket.objects.filter(account_id=contact.account_id, contact=contact).order_by("-last_activity_at", "-id")
+    tickets = Ticket.objects.filter(
+        visible_q(contact.account_id, viewer), account_id=contact.account_id, contact=contact
+    )
+    tickets = tickets.order_by("-last_activity_at", "-id")
     if exclude_ticket_id:
         tickets = tickets.exclude(pk=exclude_ticket_id)
     return list(tickets[:limit])

@@ -17,10 +17,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from helpline.channels.chat import actions, appearance, files, hours, routing_bridge, selectors
+from helpline.channels.chat import actions, appearance, files, hours, limits, routing_bridge, selectors
 from helpline.channels.chat.monitoring.privacy import loader_config
 from helpline.channels.chat.protocol import VISITOR_ID, state_payload
 from helpline.core.errors import DomainError
+from helpline.security.client_ip import request_ip
 
 MAX_FORM_BYTES = 64 * 1024
 
@@ -122,12 +123,25 @@ def _json_body(request) -> dict:
     return data
 
 
-def _problem(exc: DomainError) -> JsonResponse:
+def problem_response(exc: DomainError) -> JsonResponse:
+    """A DomainError as the widget's JSON error (``Retry-After`` when rate limited)."""
     body = {"detail": str(exc.message), "code": exc.code}
     errors = getattr(exc, "errors", None)
     if errors:
         body["errors"] = {key: str(value) for key, value in errors.items()}
-    return JsonResponse(body, status=exc.status)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        body["retry_after"] = retry_after
+    response = JsonResponse(body, status=exc.status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _visitor_of(data: dict) -> str:
+    """The visitor id a request names, when well-formed (for rate limits, before the form is checked)."""
+    visitor = data.get("visitor")
+    return visitor if isinstance(visitor, str) and VISITOR_ID.match(visitor) else ""
 
 
 def _visitor_meta(request, data: dict) -> dict:
@@ -135,7 +149,7 @@ def _visitor_meta(request, data: dict) -> dict:
     return {
         "page": page[:500],
         "user_agent": request.headers.get("User-Agent", "")[:300],
-        "ip": request.META.get("REMOTE_ADDR", ""),
+        "ip": request_ip(request),
     }
 
 
@@ -150,6 +164,7 @@ def start(request, key):
     with _language_of(button):
         try:
             data = _json_body(request)
+            limits.check("start", account_id=button.account_id, visitor_id=_visitor_of(data), ip=request_ip(request))
             form = actions.clean_visitor_form(button, data)
             meta = _visitor_meta(request, data)
             if routing_bridge.is_banned(button.account, ip=meta["ip"], visitor_id=form.visitor_id):
@@ -158,7 +173,7 @@ def start(request, key):
                 )
             session = actions.start_chat(button=button, form=form, meta=meta)
         except DomainError as exc:
-            return _problem(exc)
+            return problem_response(exc)
         session = selectors.access_chat(button.account, session.public_id)
         return JsonResponse({"chat": state_payload(session)}, status=201)
 
@@ -170,6 +185,7 @@ def offline(request, key):
     with _language_of(button):
         try:
             data = _json_body(request)
+            limits.check("offline", account_id=button.account_id, visitor_id=_visitor_of(data), ip=request_ip(request))
             form = actions.clean_visitor_form(button, data, offline=True)
             meta = _visitor_meta(request, data)
             if routing_bridge.is_banned(button.account, ip=meta["ip"], visitor_id=form.visitor_id):
@@ -178,7 +194,7 @@ def offline(request, key):
                 )
             actions.submit_offline_form(button=button, form=form, meta=meta)
         except DomainError as exc:
-            return _problem(exc)
+            return problem_response(exc)
         return JsonResponse({"detail": _("Thank you. We will answer by email.")}, status=201)
 
 
@@ -203,10 +219,13 @@ def upload(request, key):
         if session is None:
             return JsonResponse({"detail": _("Start a chat first."), "code": "no_chat"}, status=404)
         try:
+            ip = request_ip(request)
+            limits.check("upload", account_id=button.account_id, visitor_id=visitor, ip=ip)
+            limits.check("line", account_id=button.account_id, visitor_id=visitor, ip=ip)
             cid, upload_file = read_upload(request)
             line = actions.post_visitor_message(session=session, cid=cid, text="", file=upload_file)
         except DomainError as exc:
-            return _problem(exc)
+            return problem_response(exc)
         return JsonResponse({"cid": line.cid, "id": line.message.public_id, "seq": line.seq}, status=201)
 
 

@@ -33,6 +33,7 @@ from helpline.channels.base import ChannelAdapter, PermanentFailure, SendResult
 from helpline.channels.email import dkim, reply_token, sending, templates
 from helpline.channels.email.models import EmailTemplate, Mailbox
 from helpline.channels.email.policy import OwnAddresses
+from helpline.conversations.actions.attachments import attachment_url
 from helpline.conversations.models import Attachment, Message
 from helpline.conversations.statuses import Direction
 from helpline.tenancy.models import Brand
@@ -206,15 +207,41 @@ def compose(message: Message, mailbox: Mailbox | None, own: OwnAddresses) -> tup
         mail["Auto-Submitted"] = "auto-replied" if meta["automatic"] in AUTO_REPLY_KINDS else "auto-generated"
         mail["X-Auto-Response-Suppress"] = "All"
     mail.set_content(text or " ")
+    attachments = _attachments(message)
+    html, inline = inline_images(html, attachments, domain=address.rpartition("@")[2] or "helpline.localhost")
     if html:
         mail.add_alternative(html, subtype="html")
-    for attachment in _attachments(message):
+    html_part = mail.get_body(("html",)) if html else None
+    for attachment in sorted(attachments, key=lambda a: a.public_id not in inline):  # inline parts first
         with default_storage.open(attachment.storage_key, "rb") as handle:
             content = handle.read()
         ctype = attachment.content_type or mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
         maintype, _slash, subtype = ctype.partition("/")
-        mail.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.name)
+        if attachment.public_id in inline and html_part is not None:
+            html_part.add_related(
+                content,
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                cid=f"<{inline[attachment.public_id]}>",
+                filename=attachment.name,
+                disposition="inline",
+            )
+        else:
+            mail.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.name)
     return mail, to + cc + bcc, message_id
+
+
+def inline_images(html: str, attachments: list[Attachment], *, domain: str) -> tuple[str, dict[str, str]]:
+    """Images shown in the body from the workspace's authorised file URL (pasted in the editor, or an inline image
+    of a forwarded mail) cannot load for the recipient: they become inline parts, ``cid:`` in the HTML.
+    Returns the HTML and {attachment public id: content id}."""
+    inline: dict[str, str] = {}
+    for attachment in attachments:
+        url = attachment_url(attachment.public_id)
+        if html and f'src="{url}"' in html:
+            inline[attachment.public_id] = f"{attachment.public_id}@{domain}"
+            html = html.replace(f'src="{url}"', f'src="cid:{inline[attachment.public_id]}"')
+    return html, inline
 
 
 class EmailAdapter(ChannelAdapter):

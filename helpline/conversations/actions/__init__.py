@@ -1,6 +1,14 @@
 """Every write to conversations goes through these functions."""
 
 from helpline.conversations.actions.attachments import store_attachment
+from helpline.conversations.actions.custom_fields import (
+    create_custom_field,
+    delete_custom_field,
+    set_contact_fields,
+    set_ticket_fields,
+    update_custom_field,
+)
+from helpline.conversations.actions.merge import merge_tickets
 from helpline.conversations.actions.messages import (
     add_note,
     receive_message,
@@ -23,6 +31,11 @@ from helpline.conversations.actions.tickets import (
 )
 
 __all__ = [
+    "create_custom_field",
+    "delete_custom_field",
+    "set_contact_fields",
+    "set_ticket_fields",
+    "update_custom_field",
     "retry_delivery",
     "add_note",
     "assign_ticket",
@@ -30,6 +43,7 @@ __all__ = [
     "change_status",
     "create_tag",
     "create_ticket",
+    "merge_tickets",
     "receive_message",
     "record_delivery",
     "send_reply",

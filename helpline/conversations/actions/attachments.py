@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from helpline.conversations.models import Attachment, Message
@@ -15,6 +18,7 @@ from helpline.core.errors import DomainError
 from helpline.core.ids import new_public_id
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
+_CID_SRC = re.compile(r'src="cid:([^"]{1,500})"', re.IGNORECASE)
 
 
 def _safe_name(name: str) -> str:
@@ -38,3 +42,27 @@ def store_attachment(*, message: Message, name: str, content: bytes, content_typ
         size=len(content),
         sha256=digest,
     )
+
+
+def attachment_url(public_id: str) -> str:
+    """The authorised download URL of an attachment (agents of its account only)."""
+    try:
+        return reverse("web:file", args=[public_id])
+    except NoReverseMatch:  # pragma: no cover - the workspace is always installed
+        return f"/agent/files/{public_id}/"
+
+
+def link_inline_images(message: Message, inline: dict[str, str]) -> None:
+    """``<img src="cid:…">`` → the authorised URL of the attachment ``inline`` maps that id (lower case) to;
+    unknown ids are left without a source. Used for inbound mail (Content-ID) and agents' replies (file name)."""
+    if "cid:" not in message.body_html.lower():
+        return
+
+    def replace(match: re.Match) -> str:
+        public_id = inline.get(html.unescape(match.group(1)).strip("<>").lower())
+        return f'src="{attachment_url(public_id)}"' if public_id else 'src=""'
+
+    body = _CID_SRC.sub(replace, message.body_html)
+    if body != message.body_html:
+        Message.objects.filter(pk=message.pk).update(body_html=body)
+        message.body_html = body

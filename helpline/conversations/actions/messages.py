@@ -7,17 +7,26 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpline.conversations.actions.attachments import store_attachment
+from helpline.conversations.actions.attachments import link_inline_images, store_attachment
 from helpline.conversations.html import body_from
 from helpline.conversations.locks import lock_ticket
 from helpline.conversations.models import Message, Ticket, TicketTag
-from helpline.conversations.statuses import REOPENED_BY_CUSTOMER, Delivery, Direction, MessageKind, Status
+from helpline.conversations.statuses import (
+    REOPENED_BY_CUSTOMER,
+    WAITING_STATUSES,
+    Delivery,
+    Direction,
+    MessageKind,
+    Status,
+)
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
+from helpline.tosolve.answering import ensure_may_answer
+from helpline.tosolve.deadlines import default_due_at
 
 MAX_BODY = 1_000_000
 
@@ -29,10 +38,11 @@ def _check_body(text: str, html_body: str) -> None:
         raise DomainError(_("The message is too long."))
 
 
-def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = False) -> None:
-    """One more message on a ticket the caller holds locked (``lock_ticket``), so its counters are current."""
+def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = False, **fields) -> None:
+    """One more message on a ticket the caller holds locked (``lock_ticket``), so its counters are current;
+    ``fields`` are further columns to set in the same update."""
     now = clock.now()
-    updates = {"last_activity_at": now, "message_count": ticket.message_count + 1, "updated_at": now}
+    updates = {"last_activity_at": now, "message_count": ticket.message_count + 1, "updated_at": now, **fields}
     if status:
         updates["status"] = status
         updates["resolved_at"] = None
@@ -78,7 +88,13 @@ def receive_message(
     )
     previous = ticket.status
     reopened = previous in REOPENED_BY_CUSTOMER
-    _touch(ticket, status=Status.OPEN if reopened else None)
+    deadline = {}
+    if (Status.OPEN if reopened else previous) in WAITING_STATUSES and (reopened or ticket.sla_due_at is None):
+        # It starts waiting on the team: the default deadline (helpline.tosolve.deadlines) until SLA levels exist.
+        deadline["sla_due_at"] = default_due_at(
+            account_id=ticket.account_id, department_id=ticket.department_id, start=clock.now()
+        )
+    _touch(ticket, status=Status.OPEN if reopened else None, **deadline)
     audit.record(
         account=ticket.account,
         actor=actor,
@@ -141,6 +157,8 @@ def send_reply(
     elif len(text or "") > MAX_BODY or len(html_body or "") > MAX_BODY:
         raise DomainError(_("The message is too long."))
     actor = actor or Actor(user=author)
+    if not (automatic or sent_externally or forward is not None):
+        ensure_may_answer(ticket=ticket, author=author)  # the agent's "answer only through To solve" option
     ticket = lock_ticket(ticket)
     meta = _outbound_meta(ticket, meta, to=to, cc=cc, bcc=bcc, reply_all=reply_all, forward=forward)
     if automatic:
@@ -160,13 +178,23 @@ def send_reply(
         external_id=external_id[:255],
         meta=meta,
     )
-    for name, content, content_type in attachments or ():
+    stored = [
         store_attachment(message=message, name=name, content=content, content_type=content_type)
+        for name, content, content_type in attachments or ()
+    ]
+    # Images the agent pasted into the editor: <img src="cid:FILE NAME"> → that attachment's authorised URL.
+    link_inline_images(message, {a.name.lower(): a.public_id for a in stored})
     previous = ticket.status
     live = previous in (Status.CHATTING, Status.CALLING)
     answers = not (automatic or forward is not None)
     if answers:
-        _touch(ticket, status=None if live else Status.ANSWERED, first_response=ticket.first_response_at is None)
+        answered = {} if live else {"sla_due_at": None}  # the team answered: it waits no more
+        _touch(
+            ticket,
+            status=None if live else Status.ANSWERED,
+            first_response=ticket.first_response_at is None,
+            **answered,
+        )
     else:
         _touch(ticket)
     audit.record(
@@ -233,11 +261,16 @@ def _reply_kind(channel: str) -> str:
     return registry.get(channel).message_kind
 
 
+INTERNAL_CHANNEL = "internal"  # agent-to-agent tickets (helpline.channels.internal): no customer, no mail
+
+
 def _sending_channel(ticket: Ticket, *, addressed: bool) -> str:
     """The channel that sends the message: the ticket's, unless it has explicit email recipients the ticket's
     channel cannot address (a forward from a chat or form ticket): then the channel that sends to addresses."""
     from helpline.channels.registry import registry
 
+    if addressed and ticket.channel == INTERNAL_CHANNEL:
+        raise DomainError(_("An internal ticket stays between agents: nothing in it is sent to an address."))
     if not addressed or registry.get(ticket.channel).sends_to_addresses:
         return ticket.channel
     for kind, _label in registry.kinds():

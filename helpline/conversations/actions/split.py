@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext as _
 
+from helpline.conversations.actions.counts import recount_ticket
 from helpline.conversations.locks import lock_ticket
-from helpline.conversations.models import Message, Ticket, TicketParticipant, TicketTag
-from helpline.conversations.statuses import Direction, Status
+from helpline.conversations.models import Message, Ticket, TicketParticipant
+from helpline.conversations.statuses import Status
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
@@ -47,20 +47,6 @@ def _new_ticket(ticket: Ticket, *, subject: str, assignee, department) -> Ticket
         except IntegrityError:  # ticket code collided; draw another
             continue
     raise DomainError(_("Could not allocate a ticket code."))  # pragma: no cover - 5 collisions in a 10^11 space
-
-
-def _recount(ticket: Ticket) -> None:
-    """message_count, last_activity_at and first_response_at from the messages the ticket holds now."""
-    stats = Message.objects.filter(ticket=ticket).aggregate(
-        count=Count("id"),
-        last=Max("created_at"),
-        first_response=Min("created_at", filter=Q(direction=Direction.OUTBOUND, author_user__isnull=False)),
-    )
-    ticket.message_count = stats["count"]
-    ticket.last_activity_at = stats["last"] or ticket.last_activity_at
-    ticket.first_response_at = stats["first_response"]
-    ticket.save(update_fields=["message_count", "last_activity_at", "first_response_at", "updated_at"])
-    TicketTag.objects.filter(ticket=ticket).update(last_activity_at=ticket.last_activity_at)
 
 
 @transaction.atomic
@@ -106,8 +92,8 @@ def split_ticket(
         ],
         ignore_conflicts=True,
     )
-    _recount(ticket)
-    _recount(new)
+    recount_ticket(ticket)
+    recount_ticket(new)
     moved = [m.public_id for m in moving]
     common = {"from_message": from_message.public_id, "messages": moved}
     audit.record(

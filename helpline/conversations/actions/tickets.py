@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from helpline.conversations.custom_fields import coerce_value
 from helpline.conversations.locks import lock_ticket
 from helpline.conversations.models import CustomField, CustomFieldValue, Tag, Ticket, TicketTag
 from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
@@ -15,6 +16,7 @@ from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
 from helpline.tenancy.selectors import forget_account_lists
+from helpline.tosolve.deadlines import default_due_at
 
 
 @transaction.atomic
@@ -33,6 +35,7 @@ def create_ticket(
     subject = (subject or "").strip()[:255] or _("(no subject)")
     if priority not in Priority.values:
         raise DomainError(_("Unknown priority."))
+    now = clock.now()
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -44,7 +47,10 @@ def create_ticket(
                     department=department,
                     priority=priority,
                     brand=brand,
-                    last_activity_at=clock.now(),
+                    last_activity_at=now,
+                    sla_due_at=default_due_at(
+                        account_id=account.pk, department_id=getattr(department, "pk", None), start=now
+                    ),
                 )
             break
         except IntegrityError:  # ticket code collided; draw another
@@ -284,33 +290,23 @@ def set_tags(*, ticket: Ticket, names: list[str], actor: Actor = SYSTEM) -> Tick
     return ticket
 
 
-def _coerce_field_value(field: CustomField, value):
-    if value is None or value == "":
-        return None
-    try:
-        if field.kind == CustomField.NUMBER:
-            return float(value)
-        if field.kind == CustomField.CHECKBOX:
-            return value in (True, "true", "on", "1", 1)
-        if field.kind == CustomField.DATE:
-            from datetime import date
-
-            return date.fromisoformat(str(value)).isoformat()
-    except (TypeError, ValueError) as exc:
-        raise DomainError(_("%(label)s: not a valid value.") % {"label": field.label}) from exc
-    if field.kind == CustomField.DROPDOWN and value not in field.choices:
-        raise DomainError(_("%(label)s: choose one of the listed values.") % {"label": field.label})
-    return str(value)[:2000]
-
-
 @transaction.atomic
-def set_custom_field(*, ticket: Ticket, field: CustomField, value, actor: Actor = SYSTEM) -> CustomFieldValue:
+def set_custom_field(*, ticket: Ticket, field: CustomField, value, actor: Actor = SYSTEM) -> CustomFieldValue | None:
+    """Set (or with None / "" clear) one of the ticket's custom fields; the value is checked against its kind."""
     if field.account_id != ticket.account_id or field.applies_to != CustomField.TICKET:
         raise DomainError(_("That field does not apply to this ticket."))
-    coerced = _coerce_field_value(field, value)
-    row, _created = CustomFieldValue.objects.update_or_create(
-        account_id=ticket.account_id, field=field, ticket=ticket, defaults={"value": coerced}
-    )
+    coerced = coerce_value(field, value)
+    row = CustomFieldValue.objects.filter(field=field, ticket=ticket).first()
+    if (row.value if row else None) == coerced and (row is None) == (coerced is None):
+        return row
+    if coerced is None:
+        row.delete()
+        row = None
+    elif row is None:
+        row = CustomFieldValue.objects.create(account_id=ticket.account_id, field=field, ticket=ticket, value=coerced)
+    else:
+        row.value = coerced
+        row.save(update_fields=["value"])
     audit.record(
         account=ticket.account,
         actor=actor,

@@ -73,6 +73,7 @@ def test_event_as_dict_carries_its_name():
         "event": "ticket.tagged",
         "account_id": 1,
         "actor_user_id": None,
+        "causation": (),
         "ticket_id": 2,
         "tags": ("x",),
     }

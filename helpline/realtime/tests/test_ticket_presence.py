@@ -82,24 +82,25 @@ def test_leaving_for_another_ticket_says_left(account, ticket, make_ticket, agen
         alice = await open_socket(alice_cookie)
         await alice.send_json_to({"type": "view", "ticket": ticket.public_id})
         bob_socket = await open_socket(bob_cookie)
-        await bob_socket.send_json_to({"type": "view", "ticket": ticket.public_id})
-        assert presence(await alice.receive_json_from(timeout=5))[4] == "viewing"
-        await bob_socket.receive_json_from(timeout=5)
+        try:
+            await bob_socket.send_json_to({"type": "view", "ticket": ticket.public_id})
+            assert presence(await alice.receive_json_from(timeout=5))[4] == "viewing"
+            await bob_socket.receive_json_from(timeout=5)
 
-        await bob_socket.send_json_to({"type": "view", "ticket": other_ticket.public_id})
-        assert presence(await alice.receive_json_from(timeout=5)) == (
-            "ticket.presence",
-            ticket.public_id,
-            bob.public_id,
-            "Bob Builder",
-            "left",
-        )
-        await bob_socket.send_json_to({"type": "replying", "active": True})  # on the other ticket: not ours
-        assert await alice.receive_nothing(timeout=0.3)
-        await bob_socket.send_json_to({"type": "leave"})
-        assert await alice.receive_nothing(timeout=0.3)
-        await bob_socket.disconnect()
-        await alice.disconnect()
+            await bob_socket.send_json_to({"type": "view", "ticket": other_ticket.public_id})
+            heard = presence(await alice.receive_json_from(timeout=5))
+            # A state may be heard again before the change (states repeat by design; through Redis the
+            # announcement can arrive twice): only a repeat of Bob viewing may come before "left".
+            while heard == ("ticket.presence", ticket.public_id, bob.public_id, "Bob Builder", "viewing"):
+                heard = presence(await alice.receive_json_from(timeout=5))
+            assert heard == ("ticket.presence", ticket.public_id, bob.public_id, "Bob Builder", "left")
+            await bob_socket.send_json_to({"type": "replying", "active": True})  # on the other ticket: not ours
+            assert await alice.receive_nothing(timeout=0.3)
+            await bob_socket.send_json_to({"type": "leave"})
+            assert await alice.receive_nothing(timeout=0.3)
+        finally:  # a failed step must not leave the sockets' tasks running (the loop would never close)
+            await bob_socket.disconnect()
+            await alice.disconnect()
 
     asyncio.run(scenario())
 

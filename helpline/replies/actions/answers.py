@@ -190,6 +190,7 @@ def send_predefined_answer(
     author,
     actor: Actor | None = None,
     text: str = "",
+    html_body: str = "",
     to: list[str] | None = None,
     cc: list[str] | None = None,
     bcc: list[str] | None = None,
@@ -203,10 +204,12 @@ def send_predefined_answer(
     if not (text or "").strip():
         known = known_names(ticket.account)
         text = render_text(answer.body, values_for(ticket=ticket, agent=author), known=known)
+        html_body = ""  # the answer as rendered, not an empty editor's markup
     message = send_reply(
         ticket=ticket,
         author=author,
         text=text,
+        html_body=html_body,
         actor=actor,
         to=to,
         cc=cc,

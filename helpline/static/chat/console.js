@@ -30,6 +30,7 @@
   // ---- ringing ----
   function ring() {
     if ($("#chat-mute").checked) return;
+    if (window.HelplineSounds) { window.HelplineSounds.play("chat_ring"); return; } // the agent's chosen sound
     try {
       var Ctx = window.AudioContext || window.webkitAudioContext;
       var ctx = new Ctx();
@@ -271,7 +272,15 @@
       tab.lines[data.line.seq] = data.line;
       while (tab.lines[tab.lastSeq + 1]) tab.lastSeq += 1;
       if (data.line.from === "agent") tab.pending = tab.pending.filter(function (p) { return p.cid !== data.line.cid; });
-      else { tab.el.preview.hidden = true; if (active !== data.line.chat) tab.el.button.classList.add("chat-tab--unread"); }
+      else {
+        tab.el.preview.hidden = true;
+        if (active !== data.line.chat) tab.el.button.classList.add("chat-tab--unread");
+        // A visitor's new line (not history replayed on opening) in a chat out of sight: the agent's message sound.
+        var fresh = Math.abs(Date.now() - Date.parse(data.line.at)) < 15000;
+        if (fresh && (document.hidden || active !== data.line.chat) && window.HelplineSounds) {
+          window.HelplineSounds.play("new_message");
+        }
+      }
       renderLines(data.line.chat);
       markRead(data.line.chat);
     } else if (data.type === "ack" && tab) {

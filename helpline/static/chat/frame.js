@@ -22,7 +22,7 @@
   }
   var saved = load();
   function save() {
-    var value = JSON.stringify({ visitor: visitor, pending: pending, open: isOpen });
+    var value = JSON.stringify({ visitor: visitor, pending: pending, open: isOpen, muted: muted, heard: heardSeq });
     try { localStorage.setItem(storeKey, value); } catch (e) { /* denied: the host page keeps it */ }
     post({ store: value });
   }
@@ -34,6 +34,8 @@
   var visitor = saved.visitor || randomId(16);
   var pending = Array.isArray(saved.pending) ? saved.pending : [];
   var isOpen = !!saved.open;
+  var muted = !!saved.muted;                        // the visitor's sound switch, kept with the conversation
+  var heardSeq = Number(saved.heard) || 0;          // the last agent line a sound was played (or due) for
 
   // ---- state ----
   var chat = null;          // the server's view of the session: {chat, state, agent, last_seq, ...}
@@ -42,6 +44,7 @@
   var agentReadSeq = 0;
   var socket = null, attempt = 0, reconnectTimer = null, pingTimer = null, typingTimer = null, lastTyping = 0;
   var welcomed = false;
+  var retryTimer = null;
 
   function post(data) {
     try { window.parent.postMessage(Object.assign({ helpline: "widget" }, data), "*"); } catch (e) {}
@@ -141,8 +144,48 @@
     while (lines[lastSeq + 1]) lastSeq += 1;
     if (line.from === "visitor") dropPending(line.cid);
     else if (!isOpen) { $("unread").hidden = false; $("unread").textContent = "•"; }
-    if (line.from === "agent") $("typing").hidden = true;
+    if (line.from === "agent") { $("typing").hidden = true; announce(line.seq); }
     return true;
+  }
+
+  // ---- sound: a new agent line while the visitor looks elsewhere (another tab, the host page, the panel shut) ----
+  var audio = null, chimeTimer = null;
+  function unlockAudio() {
+    // Browsers start audio only after a gesture in the frame: the context is made (or resumed) on the first one.
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!audio && Context) audio = new Context();
+      if (audio && audio.state === "suspended") audio.resume();
+    } catch (e) { audio = null; }
+  }
+  function chime() {
+    if (!audio) return;
+    try {
+      var start = audio.currentTime;
+      [[880, 0], [1320, 0.12]].forEach(function (note) {
+        var tone = audio.createOscillator(), gain = audio.createGain();
+        tone.type = "sine";
+        tone.frequency.value = note[0];
+        gain.gain.setValueAtTime(0.0001, start + note[1]);
+        gain.gain.exponentialRampToValueAtTime(0.15, start + note[1] + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + note[1] + 0.25);
+        tone.connect(gain);
+        gain.connect(audio.destination);
+        tone.start(start + note[1]);
+        tone.stop(start + note[1] + 0.3);
+      });
+    } catch (e) { /* no sound is no error */ }
+  }
+  function announce(seq) {
+    if (seq <= heardSeq) return; // replayed after a reconnect or a reload: heard before
+    heardSeq = seq;
+    save();
+    if (muted || (isOpen && !document.hidden && document.hasFocus())) return;
+    clearTimeout(chimeTimer); // a burst of lines (a replay) makes one sound
+    chimeTimer = setTimeout(chime, 150);
+  }
+  function showMuted() {
+    $("mute").setAttribute("aria-pressed", String(muted));
   }
 
   function dropPending(cid) {
@@ -212,6 +255,12 @@
       onMonitoring(data);
     } else if (data.type === "error") {
       if (data.about) return; // a page report the server refused: nothing for the visitor to see
+      if (data.code === "rate_limited") { // too many lines: say so and send what is pending once allowed
+        setStatus(data.detail);
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(function () { setStatus(""); flushPending(); }, Math.max(1, data.retry_after || 5) * 1000);
+        return;
+      }
       if (!data.cid && data.detail) setStatus(data.detail);
       if (data.code === "chat_ended") { pending = []; save(); render(); }
       else if (data.cid && data.code === "invalid") { dropPending(data.cid); render(); }
@@ -361,6 +410,14 @@
     if (event.source !== window.parent) return;
     var data = event.data || {};
     if (data.helpline !== "host" || !data.page || typeof data.page.url !== "string") return;
+    if (hostPage && hostPage.url !== data.page.url) {
+      // A single-page site moved to another address without a reload: the time on the old page is reported, and
+      // the new address is a page view of its own (the previous page's invitations no longer apply).
+      reportTime(false);
+      pageView = null; pageSent = false;
+      visibleMs = 0; visibleSince = document.hidden ? 0 : Date.now();
+      dueInvitations = [];
+    }
     hostPage = { url: data.page.url, title: String(data.page.title || ""), referrer: String(data.page.referrer || "") };
     reportPage();
   });
@@ -505,6 +562,8 @@
       .catch(function () { input.value = ""; setStatus(T.error); });
   });
   $("end-chat").addEventListener("click", function () { send({ type: "end" }); });
+  $("mute").addEventListener("click", function () { muted = !muted; showMuted(); save(); });
+  ["pointerdown", "keydown"].forEach(function (kind) { document.addEventListener(kind, unlockAudio, true); });
   $("launcher").addEventListener("click", function () { openPanel(true, true); });
   $("close").addEventListener("click", function () { openPanel(false, true); });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape" && isOpen) openPanel(false, true); });
@@ -520,6 +579,7 @@
     post({ size: { width: 0, height: 0 }, open: false });
     return;
   }
+  showMuted();
   openPanel(isOpen, false);
   show(config.online || config.offlineBehaviour !== "form" ? "prechat" : "offline");
   connect();

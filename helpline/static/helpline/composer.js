@@ -61,6 +61,8 @@
     render(form);
   }
 
+  window.HelplineComposer = { addFiles: addFiles }; // editor.js adds pasted and dropped images here
+
   function removeFile(index) {
     var next = new DataTransfer();
     Array.from(pending.files).forEach(function (file, i) { if (i !== index) next.items.add(file); });

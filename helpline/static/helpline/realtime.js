@@ -58,9 +58,14 @@
   }
 
   function onEvent(data) {
+    if (data && data.event) document.dispatchEvent(new CustomEvent("helpline:socket", { detail: data }));
     if (!data || data.event === "hello" || data.event === "pong") return;
+    if (data.event.indexOf("ticket.presence") === 0 || data.event.indexOf("workspace.") === 0) return; // presence, sounds
     soon("inbox", refreshInbox);
     if (data.ticket) soon("ticket:" + data.ticket, function () { refreshTicket(data.ticket); });
+    (data.tickets || []).forEach(function (id) { // tickets.changed: a bulk action's chunk, one message
+      soon("ticket:" + id, function () { refreshTicket(id); });
+    });
   }
 
   function connect() {
@@ -70,6 +75,7 @@
       var missedEvents = attempt > 0;
       attempt = 0;
       showState("live");
+      document.dispatchEvent(new CustomEvent("helpline:socket-open"));
       if (missedEvents) {
         soon("inbox", refreshInbox);
         soon("ticket", function () { refreshTicket(null); });
@@ -93,6 +99,14 @@
       setTimeout(connect, delay);
     };
   }
+
+  // Other scripts talk over the same socket (ticket-presence.js): frames sent while it is closed are dropped;
+  // they listen for "helpline:socket-open" to say again what matters.
+  window.HelplineSocket = {
+    send: function (frame) {
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    },
+  };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
   else connect();

@@ -9,7 +9,21 @@
   var state = null; // {input, list, items, index, start, timer}
   var counter = 0;
 
+  // The rich editor (editor.js) is a contenteditable box: there the token is looked for in the text node at the caret.
+  function caretText(input) {
+    var selection = getSelection();
+    if (!selection.rangeCount || !selection.isCollapsed) return null;
+    var node = selection.anchorNode;
+    if (!node || node.nodeType !== 3 || !input.contains(node)) return null;
+    return { node: node, before: node.data.slice(0, selection.anchorOffset) };
+  }
+
   function tokenAt(input) {
+    if (input.isContentEditable) {
+      var caret = caretText(input);
+      var found = caret && TOKEN.exec(caret.before);
+      return found ? { query: found[2], start: caret.before.length - found[2].length - 1 } : null;
+    }
     var before = input.value.slice(0, input.selectionStart);
     if (input.selectionStart !== input.selectionEnd) return null;
     var match = TOKEN.exec(before);
@@ -129,6 +143,19 @@
     if (!item) return;
     var input = state.input, end = input.selectionStart, start = state.start;
     close();
+    if (input.isContentEditable) {
+      var caret = caretText(input);
+      if (!caret) return;
+      var range = document.createRange();
+      range.setStart(caret.node, start);
+      range.setEnd(caret.node, caret.before.length);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      input._cannedInserting = true;
+      document.execCommand("insertText", false, item.text); // fires "input" itself, and stays undoable
+      input._cannedInserting = false;
+      return;
+    }
     input.value = input.value.slice(0, start) + item.text + input.value.slice(end);
     var caret = start + item.text.length;
     input.setSelectionRange(caret, caret);
@@ -140,7 +167,7 @@
 
   document.addEventListener("input", function (event) {
     var input = event.target;
-    if (!input.matches || !input.matches("textarea[data-canned]") || input._cannedInserting) return;
+    if (!input.matches || !input.matches("textarea[data-canned], [contenteditable][data-canned]") || input._cannedInserting) return;
     var token = tokenAt(input);
     if (token) search(input, token);
     else if (state && state.input === input) close();

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from helpline.events import publish_on_commit
+from helpline.events.types import MembershipChanged
 from helpline.security import audit
 from helpline.tenancy import permissions
 from helpline.tenancy.models import Invitation, Membership, Role, User
@@ -123,6 +125,23 @@ def change_role(*, membership: Membership, role: str, custom_role: Role | None =
     audit.record(
         account=membership.account, actor=actor, action="agent.role_changed", subject=membership, data={"role": role}
     )
+    _membership_changed(membership, "role", actor)
+    return membership
+
+
+@transaction.atomic
+def set_answer_only_to_solve(*, membership: Membership, value: bool, actor: Actor = SYSTEM) -> Membership:
+    """The agent answers only the ticket "To solve" hands them (helpline.tosolve.answering)."""
+    if membership.answer_only_to_solve != bool(value):
+        membership.answer_only_to_solve = bool(value)
+        membership.save(update_fields=["answer_only_to_solve"])
+        audit.record(
+            account=membership.account,
+            actor=actor,
+            action="agent.answer_only_to_solve_set",
+            subject=membership,
+            data={"answer_only_to_solve": membership.answer_only_to_solve},
+        )
     return membership
 
 
@@ -136,7 +155,17 @@ def deactivate_member(*, membership: Membership, actor: Actor = SYSTEM) -> Membe
     membership.save(update_fields=["is_active"])
     audit.record(account=membership.account, actor=actor, action="agent.deactivated", subject=membership)
     forget_account_lists(membership.account_id)
+    _membership_changed(membership, "deactivated", actor)
     return membership
+
+
+def _membership_changed(membership: Membership, change: str, actor: Actor) -> None:
+    """What the agent may see can change with the role (tickets.view_all): their open sockets learn it."""
+    publish_on_commit(
+        MembershipChanged(
+            account_id=membership.account_id, actor_user_id=actor.user_id, user_id=membership.user_id, change=change
+        )
+    )
 
 
 @transaction.atomic

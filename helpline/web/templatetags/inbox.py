@@ -17,8 +17,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def ticket_rows(tickets):
-    return render_ticket_rows(tickets)
+def ticket_rows(tickets, selectable=False):
+    return render_ticket_rows(tickets, selectable=selectable)
 
 
 @register.simple_tag

@@ -253,9 +253,10 @@ def test_a_row_shows_the_tickets_fields_escaped(owner_client, account, agent, ma
 
     body = owner_client.get("/agent/").content.decode()
 
-    row = re.search(r"      <li>\n        <a class=\"ticket-row.*?</li>\n", body, re.S).group(0)
+    row = re.search(r"      <li><input .*?</li>\n", body, re.S).group(0)
     assert row == (
-        "      <li>\n"
+        f'      <li><input type="checkbox" class="ticket-row__check" form="bulk-form" name="tickets"'
+        f' value="{ticket.public_id}" aria-label="Select ticket #{ticket.code}" data-bulk-check>\n'
         f'        <a class="ticket-row ticket-row--p4" href="/agent/tickets/{ticket.public_id}/"'
         f' data-ticket-row="{ticket.public_id}">\n'
         '          <span class="ticket-row__who">\n'

@@ -141,11 +141,24 @@ def test_a_split_reads_on_both_sides(agent_client, ticket, account, agent):
     ]
 
 
+def test_merges_read_as_sentences(agent_client, ticket, account, agent):
+    for data in ({"into": "XYZ-987-65432"}, {"merged": ["ABC-123-45678", "DEF-456-78901"], "messages": 3}):
+        AuditEntry.objects.create(
+            account=account, actor_user=agent, action="ticket.merged", subject_type="ticket",
+            subject_id=ticket.public_id, data=data,
+        )  # fmt: skip
+    assert sentences(agent_client, ticket)[:2] == [
+        "Alice Agent merged #ABC-123-45678, #DEF-456-78901 into this ticket",
+        "Alice Agent merged this ticket into ticket #XYZ-987-65432",
+    ]
+
+
 def test_an_unknown_action_still_shows_who_and_what(agent_client, ticket, account, agent):
     AuditEntry.objects.create(
-        account=account, actor_user=agent, action="ticket.merged", subject_type="ticket", subject_id=ticket.public_id
-    )
-    assert sentences(agent_client, ticket)[0] == "Alice Agent: ticket.merged"
+        account=account, actor_user=agent, action="ticket.teleported", subject_type="ticket",
+        subject_id=ticket.public_id,
+    )  # fmt: skip
+    assert sentences(agent_client, ticket)[0] == "Alice Agent: ticket.teleported"
 
 
 def test_the_history_is_paginated_by_50(agent_client, ticket):

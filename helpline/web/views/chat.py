@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpline.channels.chat import actions, files, selectors
 from helpline.channels.chat.protocol import state_payload
 from helpline.channels.chat.views import read_upload
+from helpline.conversations.visibility import restricted_user_id
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError, NotFound
 from helpline.tenancy import permissions
@@ -92,7 +93,9 @@ def panel(request, public_id):
     session = _chat_or_404(request, public_id)
     context = {
         "chat": session,
-        "past_tickets": selectors.list_past_tickets(session.contact, exclude_ticket_id=session.ticket_id),
+        "past_tickets": selectors.list_past_tickets(
+            session.contact, viewer=restricted_user_id(request.membership), exclude_ticket_id=session.ticket_id
+        ),
     }
     return render(request, "agent/chat_panel.html", context)
 

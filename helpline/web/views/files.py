@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from helpline.conversations.access import access_attachment
+from helpline.conversations.visibility import can_see_ticket
 from helpline.core.errors import NotFound
 from helpline.tenancy import permissions
 from helpline.web.decorators import workspace_view
@@ -17,6 +19,8 @@ from helpline.web.decorators import workspace_view
 def download_attachment(request, public_id):
     try:
         attachment = access_attachment(request.membership.account, public_id)
+        if not can_see_ticket(request.membership, attachment.message.ticket):
+            raise NotFound(_("No such file."))
         stream = default_storage.open(attachment.storage_key, "rb")
     except NotFound as exc:
         raise Http404(exc.message) from exc

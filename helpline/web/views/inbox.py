@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from helpline.channels.registry import registry
 from helpline.conversations.selectors import count_tickets_by_status, list_ticket_summaries
 from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
+from helpline.conversations.visibility import restricted_user_id
 from helpline.core.errors import DomainError
+from helpline.filters.params import active_values
+from helpline.filters.selectors import saved_filter_rows
 from helpline.tenancy import permissions
 from helpline.web.decorators import workspace_view
 from helpline.web.htmx import targets
@@ -25,6 +31,11 @@ from helpline.web.inbox_filters import (
 )
 
 LIST_ID = "ticket-list"
+SLA_CHOICES = [
+    ("overdue", gettext_lazy("Overdue")),
+    ("due_soon", gettext_lazy("Due within an hour")),
+    ("none", gettext_lazy("No due time")),
+]
 
 
 def _url_with(values: dict, **changes) -> str:
@@ -63,11 +74,18 @@ def _status_counts(account, query: InboxQuery) -> list[dict]:
 @vary_on_headers("HX-Request", "HX-Target")
 @workspace_view(permissions.WORK_TICKETS, permissions.VIEW_ALL_TICKETS)
 def inbox(request):
+    return render_inbox(request)
+
+
+def render_inbox(request, *, save_error: str = "", save_values: dict | None = None, status: int | None = None):
+    """The inbox page (or, for htmx, its list) under the query string's filters; the saved-filter form's
+    error, when saving the current filter failed."""
     account = request.membership.account
     choices = filter_choices(account)
     error, tickets, next_cursor, counts = "", [], None, []
     try:
         query = parse_inbox_query(request.GET, account=account, user=request.user, choices=choices)
+        query = replace(query, filter=replace(query.filter, viewer=restricted_user_id(request.membership)))
         tickets, next_cursor = list_ticket_summaries(account, query.filter, cursor=query.cursor or None)
         counts = _status_counts(account, query)
     except DomainError as exc:
@@ -82,8 +100,13 @@ def inbox(request):
         "newest_url": _url_with(query.values) if query.cursor else "",
         "filtered": any(query.values.values()),
         "nav": "inbox",
+        "saved_filters": saved_filter_rows(account, request.user, viewer=restricted_user_id(request.membership)),
+        "current_url": _url_with(query.values),
+        "filter_values": active_values(query.values),
+        "save_error": save_error,
+        "save_values": save_values or {},
     }
-    status = 400 if error else 200
+    status = status or (400 if error else 200)
     if targets(request, LIST_ID):
         return render(request, "agent/_ticket_list_response.html", context, status=status)
     context.update(
@@ -96,6 +119,10 @@ def inbox(request):
             "priorities": [(p.name.lower(), p.label) for p in Priority],
             "assignee_me": ASSIGNEE_ME,
             "assignee_unassigned": ASSIGNEE_UNASSIGNED,
+            "brands": choices.brands,
+            "sla_states": SLA_CHOICES,
+            "field_filters": [(f, query.values.get(f.param, "")) for f in choices.fields],
+            "filters_open": any(value for key, value in query.values.items() if key != "q"),
         }
     )
     return render(request, "agent/inbox.html", context, status=status)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,17 +18,22 @@ from helpline.conversations.actions import (
     set_tags,
     transfer_ticket,
 )
+from helpline.conversations.actions import set_contact_fields as set_contact_fields_action
+from helpline.conversations.actions import set_ticket_fields as set_ticket_fields_action
 from helpline.conversations.statuses import PRIORITY_BY_NAME
+from helpline.conversations.visibility import still_visible
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
 from helpline.tenancy import permissions
 from helpline.tenancy.selectors import get_agent, get_department
+from helpline.web.custom_field_panel import posted_values
 from helpline.web.decorators import workspace_view
 from helpline.web.htmx import is_htmx
 from helpline.web.ticket_context import panel_context, ticket_or_404
 from helpline.web.views.tickets import render_ticket_page
 
 MAX_TAGS = 20
+FIELD_FORMS = {"ticket_fields": "ticket", "contact_fields": "contact"}  # the side panel's custom field forms
 
 
 def _update(request, public_id, *, field: str, change, done: str):
@@ -40,8 +47,19 @@ def _update(request, public_id, *, field: str, change, done: str):
         if not is_htmx(request):
             return render_ticket_page(request, ticket, errors=errors, status=422)
         tags_input = request.POST.get("tags") if field == "tags" else None
-        context = panel_context(account, ticket, errors=errors, tags_input=tags_input)
+        fields_for = FIELD_FORMS.get(field, "")
+        context = panel_context(
+            account, ticket, errors=errors, tags_input=tags_input, fields_input=request.POST if fields_for else None,
+            fields_input_for=fields_for,
+        )  # fmt: skip
         return render(request, "agent/_side_panel.html", context, status=422)
+    if not still_visible(request.membership, ticket):  # moved out of what the agent may see (another department)
+        messages.success(request, done)
+        if not is_htmx(request):
+            return redirect("web:inbox")
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("web:inbox")
+        return response
     if not is_htmx(request):
         messages.success(request, done)
         return redirect("web:ticket", public_id=ticket.public_id)
@@ -121,3 +139,27 @@ def update_tags(request, public_id):
         set_tags(ticket=ticket, names=names, actor=actor)
 
     return _update(request, public_id, field="tags", change=change, done=_("Tags saved."))
+
+
+@require_POST
+@workspace_view(permissions.WORK_TICKETS)
+def set_ticket_fields(request, public_id):
+    account = request.membership.account
+    values = posted_values(account, "ticket", request.POST)
+
+    def change(ticket, actor):
+        set_ticket_fields_action(ticket=ticket, values=values, actor=actor)
+
+    return _update(request, public_id, field="ticket_fields", change=change, done=_("Fields saved."))
+
+
+@require_POST
+@workspace_view(permissions.WORK_TICKETS)
+def set_contact_fields(request, public_id):
+    account = request.membership.account
+    values = posted_values(account, "contact", request.POST)
+
+    def change(ticket, actor):
+        set_contact_fields_action(contact=ticket.contact, values=values, actor=actor)
+
+    return _update(request, public_id, field="contact_fields", change=change, done=_("Customer fields saved."))

@@ -6,6 +6,7 @@ import json
 from functools import partial
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,10 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpline.conversations.actions import add_note, send_reply
 from helpline.conversations.actions.messages import retry_delivery
+from helpline.conversations.selectors import follow_merges
+from helpline.conversations.visibility import can_see_ticket
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
 from helpline.replies.actions import send_predefined_answer
 from helpline.tenancy import permissions
+from helpline.tosolve import claims
+from helpline.tosolve.answering import may_answer
+from helpline.web.collisions import colliding_replies
 from helpline.web.composer import FORWARD, NOTE, REPLY, ComposerState, parse_addresses, read_uploads
 from helpline.web.decorators import workspace_view
 from helpline.web.htmx import is_htmx
@@ -47,6 +53,7 @@ def render_ticket_page(
         **thread,
         **panel_context(account, ticket, errors=errors),
         **composer_context(ticket, thread["thread"], composer),
+        "answer_through_to_solve": not may_answer(request.membership, ticket),
     }
     return render(request, "agent/ticket.html", context, status=status)
 
@@ -55,6 +62,13 @@ def render_ticket_page(
 @workspace_view(*WORK)
 def ticket_page(request, public_id):
     ticket = ticket_or_404(request, public_id)
+    if ticket.merged_into_id:  # a merged ticket lives on in the ticket it was merged into
+        survivor = follow_merges(ticket)
+        if not can_see_ticket(request.membership, survivor):  # into another department's ticket: nothing to show
+            raise Http404(_("No such ticket."))
+        messages.info(request, _("Ticket #%(code)s was merged into this ticket.") % {"code": ticket.code})
+        return redirect("web:ticket", public_id=survivor.public_id)
+    claims.hold(ticket_id=ticket.pk, user_id=request.membership.user_id)  # To solve hands it to nobody else
     forward_id = request.GET.get("forward", "")
     if forward_id:  # the Forward link without JavaScript: the page opens with the composer in forward mode
         composer = ComposerState(mode=FORWARD, forward=message_of_ticket_or_404(request, ticket, forward_id))
@@ -110,6 +124,7 @@ def _write(request, ticket, state: ComposerState) -> None:
         ticket=ticket,
         author=request.user,
         text=state.body,
+        html_body=state.body_html,
         actor=actor,
         to=parse_addresses(state.to),
         cc=parse_addresses(state.cc),
@@ -118,16 +133,26 @@ def _write(request, ticket, state: ComposerState) -> None:
     )
 
 
+def _refuse(request, ticket, state: ComposerState):
+    """The composer again with what was typed, and why it was not sent (an error, or another agent's reply)."""
+    if not is_htmx(request):
+        return render_ticket_page(request, ticket, composer=state, status=422)
+    thread = thread_context(request, ticket)
+    context = {**thread, **composer_context(ticket, thread["thread"], state)}
+    template = "agent/_composer_collision.html" if state.collisions else "agent/_composer.html"
+    return render(request, template, context, status=422)
+
+
 def _compose(request, ticket, state: ComposerState):
+    if state.mode == REPLY:
+        state.collisions = colliding_replies(request, ticket)
+        if state.collisions:
+            return _refuse(request, ticket, state)
     try:
         _write(request, ticket, state)
     except DomainError as exc:
         state.error = exc.message
-        if not is_htmx(request):
-            return render_ticket_page(request, ticket, composer=state, status=422)
-        thread = thread_context(request, ticket)["thread"]
-        context = {"ticket": ticket, **composer_context(ticket, thread, state)}
-        return render(request, "agent/_composer.html", context, status=422)
+        return _refuse(request, ticket, state)
     if not is_htmx(request):
         messages.success(request, DONE[state.mode])
         return redirect("web:ticket", public_id=ticket.public_id)

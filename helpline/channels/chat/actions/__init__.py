@@ -3,6 +3,7 @@
 from helpline.channels.chat.actions.buttons import create_chat_button, delete_chat_button, update_chat_button
 from helpline.channels.chat.actions.messages import mark_read, post_agent_message, post_visitor_message
 from helpline.channels.chat.actions.prechat import FormInvalid, VisitorForm, clean_visitor_form
+from helpline.channels.chat.actions.presence import visitor_connected, visitor_disconnected, withdraw_if_visitor_gone
 from helpline.channels.chat.actions.sessions import (
     ChatClosed,
     accept_chat,
@@ -32,4 +33,7 @@ __all__ = [
     "start_chat",
     "submit_offline_form",
     "update_chat_button",
+    "visitor_connected",
+    "visitor_disconnected",
+    "withdraw_if_visitor_gone",
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from helpline.channels.chat import hours, routing_bridge
 from helpline.channels.chat.actions.prechat import VisitorForm
+from helpline.channels.chat.actions.presence import schedule_presence_check
 from helpline.channels.chat.models import ChatButton, ChatLine, ChatSession
 from helpline.conversations import actions as conversations
 from helpline.conversations.statuses import Status
@@ -99,7 +100,9 @@ def _create_session(*, button: ChatButton, form: VisitorForm, meta: dict) -> tup
         contact=contact,
         visitor_id=form.visitor_id,
         form_data={**form.fields, **{k: v for k, v in meta.items() if v}},
+        visitor_gone_at=clock.now(),  # until the visitor's widget socket joins the chat (actions.presence)
     )
+    schedule_presence_check(session.pk)
     audit.record(
         account=account,
         actor=SYSTEM,
@@ -180,9 +183,10 @@ def decline_chat(*, session: ChatSession, user) -> None:
 
 
 @transaction.atomic
-def end_chat(*, session: ChatSession, ended_by: str, user=None) -> ChatSession:
+def end_chat(*, session: ChatSession, ended_by: str, user=None, reason: str = "") -> ChatSession:
     """Either side ends the chat. The ticket becomes answered or resolved (the button's choice) when an agent
-    took part, else new: a missed chat waits in the inbox like any unanswered ticket."""
+    took part, else new: a missed chat waits in the inbox like any unanswered ticket. ``reason``, for the audit
+    log, says why the system ended it (``visitor_left``)."""
     actor = Actor(user=user) if user is not None else SYSTEM
     session = ChatSession.objects.select_for_update().select_related("ticket", "button").get(pk=session.pk)
     if session.state == ChatSession.ENDED:
@@ -203,7 +207,7 @@ def end_chat(*, session: ChatSession, ended_by: str, user=None) -> ChatSession:
         actor=actor,
         action=ev.ChatSessionEnded.name,
         subject=session.ticket,
-        data={"chat": session.public_id, "ended_by": ended_by},
+        data={"chat": session.public_id, "ended_by": ended_by, **({"reason": reason} if reason else {})},
     )
     publish_on_commit(
         ev.ChatSessionEnded(

@@ -23,6 +23,7 @@ from helpline.channels.chat.appearance import widget_language
 from helpline.channels.chat.monitoring import actions, selectors
 from helpline.realtime.groups import visitors_of
 from helpline.realtime.sockets import HelplineSocket
+from helpline.security.client_ip import scope_ip
 
 TOUCH_EVERY = 60  # seconds between keep-alive writes to the visit
 MESSAGES_PER_MINUTE = 120  # monitoring messages one socket may send
@@ -48,7 +49,7 @@ class VisitorTracker:
     def __init__(self, button, visitor_id: str, scope):
         self.button = button
         self.visitor_id = visitor_id
-        self.ip = (scope.get("client") or ("",))[0] or ""
+        self.ip = scope_ip(scope)
         self.user_agent = _header(scope, b"user-agent")
         self.do_not_track = _header(scope, b"dnt").strip() == "1"
         self.visit_id: int | None = None

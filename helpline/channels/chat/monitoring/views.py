@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from helpline.channels.chat import limits
 from helpline.channels.chat import selectors as chat_selectors
 from helpline.channels.chat.monitoring import actions
 from helpline.channels.chat.protocol import VISITOR_ID
+from helpline.channels.chat.views import problem_response
+from helpline.security.client_ip import request_ip
 
 MAX_BEACON_BYTES = 2048
 
@@ -33,6 +36,10 @@ def leave(request, key):
     visitor = data.get("visitor") if isinstance(data, dict) else None
     if not isinstance(visitor, str) or not VISITOR_ID.match(visitor):
         return JsonResponse({"detail": _("Send {visitor, view, seconds} as JSON."), "code": "invalid"}, status=400)
+    try:
+        limits.check("beacon", account_id=button.account_id, visitor_id=visitor, ip=request_ip(request))
+    except limits.RateLimited as exc:
+        return problem_response(exc)
     actions.record_time_on_page(
         account=button.account, visitor_id=visitor, view=data.get("view"), seconds=data.get("seconds")
     )

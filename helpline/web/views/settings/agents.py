@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
-from helpline.tenancy.actions import change_role, deactivate_member, invite_agent
+from helpline.tenancy.actions import change_role, deactivate_member, invite_agent, set_answer_only_to_solve
 from helpline.tenancy.models import Membership
 from helpline.web.queries import (
     get_membership,
@@ -96,6 +96,16 @@ def set_role(request, public_id):
     except DomainError as exc:
         return _render(request, error=exc.message, error_for=membership.public_id)
     return saved(request, KEY, _("Role of %(name)s saved.") % {"name": membership.user.display_name})
+
+
+@require_POST
+@section_view(KEY)
+def set_to_solve_only(request, public_id):
+    """The agent answers only through To solve (helpline.tosolve.answering), or freely again."""
+    membership = _membership_or_404(request, public_id)
+    value = request.POST.get("answer_only_to_solve") == "on"
+    set_answer_only_to_solve(membership=membership, value=value, actor=Actor(user=request.user))
+    return saved(request, KEY, _("To solve option of %(name)s saved.") % {"name": membership.user.display_name})
 
 
 @require_POST

@@ -31,6 +31,7 @@ SECTIONS = {
         Section("departments", _("Departments"), "web:settings-departments", (perms.MANAGE_DEPARTMENTS,)),
         Section("roles", _("Roles"), "web:settings-roles", (perms.MANAGE_AGENTS,)),
         Section("brands", _("Brands"), "web:settings-brands", (perms.MANAGE_SETTINGS,)),
+        Section("custom_fields", _("Custom fields"), "web:settings-custom-fields", (perms.MANAGE_SETTINGS,)),
         Section("api_keys", _("API keys"), "web:settings-api-keys", (perms.MANAGE_API_KEYS,)),
         Section("routing", _("Chat routing"), "web:settings-routing", (perms.MANAGE_SETTINGS,)),
         Section("bans", _("Banned visitors"), "web:settings-bans", (perms.MANAGE_SETTINGS,)),
@@ -40,9 +41,12 @@ SECTIONS = {
         Section("mailboxes", _("Mailboxes"), "web:settings-mailboxes", (perms.MANAGE_SETTINGS,)),
         Section("chat_buttons", _("Chat buttons"), "web:settings-chat-buttons", (perms.MANAGE_SETTINGS,)),
         Section("email_templates", _("Email templates"), "web:settings-email-templates", (perms.MANAGE_SETTINGS,)),
+        Section("webhooks", _("Webhooks"), "web:settings-webhooks", (perms.MANAGE_SETTINGS,)),
+        Section("event_rules", _("Event rules"), "web:settings-event-rules", (perms.MANAGE_SETTINGS,)),
         Section("profile", _("My profile"), "web:settings-profile", (), personal=True),
         Section("canned_messages", _("Canned messages"), "web:settings-canned-messages", (), personal=True),
         Section("predefined_answers", _("Predefined answers"), "web:settings-predefined-answers", (), personal=True),
+        Section("sounds", _("Notification sounds"), "web:settings-sounds", (), personal=True),
     ]
 }
 

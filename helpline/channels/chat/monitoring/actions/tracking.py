@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from helpline.channels.chat import limits
 from helpline.channels.chat.monitoring.models import MAX_TITLE, MAX_URL, PageView, Visit
 from helpline.channels.chat.monitoring.privacy import stored_ip, tracking_settings
 from helpline.channels.chat.monitoring.useragent import MAX_USER_AGENT, parse_user_agent
@@ -23,13 +23,12 @@ from helpline.events import publish_on_commit
 from helpline.events.types import VisitorLeft, VisitorPageViewed
 
 VISIT_GAP = timedelta(minutes=30)  # a page view after a longer pause starts a new visit
-PAGE_VIEWS_PER_MINUTE = 30  # per visitor: more is a script, not a person
+PAGE_VIEWS_PER_MINUTE = limits.LIMITS["page"][0].count  # per visitor: more is a script, not a person
 MAX_SECONDS_ON_PAGE = 24 * 3600
 
 
-class TooManyPageViews(DomainError):
-    status = 429
-    code = "rate_limited"
+class TooManyPageViews(limits.RateLimited):
+    pass
 
 
 @dataclass(frozen=True)
@@ -59,15 +58,6 @@ def clean_page_report(data: dict) -> PageReport:
         )
     title = data.get("title") if isinstance(data.get("title"), str) else ""
     return PageReport(url=url, title=" ".join(title.split())[:MAX_TITLE], referrer=_web_address(data.get("referrer")))
-
-
-def _within_rate(account_id: int, visitor_id: str) -> bool:
-    key = f"chat-monitoring:views:{account_id}:{visitor_id}:{int(clock.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key) <= PAGE_VIEWS_PER_MINUTE
-    except ValueError:  # expired between add and incr
-        return True
 
 
 def tracking_refused(account, *, do_not_track: bool) -> bool:
@@ -123,8 +113,10 @@ def record_page_view(
     account = button.account
     if tracking_refused(account, do_not_track=do_not_track):
         return None
-    if not _within_rate(account.pk, visitor_id):
-        raise TooManyPageViews(_("Too many page views; slow down."))
+    try:
+        limits.check("page", account_id=account.pk, visitor_id=visitor_id, ip=ip)
+    except limits.RateLimited as exc:
+        raise TooManyPageViews(exc.retry_after, _("Too many page views; slow down.")) from None
     now = clock.now()
     visit = _current_visit(button=button, visitor_id=visitor_id, now=now, ip=ip, user_agent=user_agent)
     resumed = PageView.objects.filter(visit=visit, public_id=resume_view).first() if resume_view else None
