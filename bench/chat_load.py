@@ -384,6 +384,7 @@ def main() -> None:
     env.update(
         HELPLINE_DATA_DIR=str(workdir / "data"), HELPLINE_DATABASE_URL=database, HELPLINE_REDIS_URL=redis_url,
         HELPLINE_QUEUE_NAME=queue, HELPLINE_SECRET_KEY=secrets.token_urlsafe(50), PYTHONUNBUFFERED="1",
+        HELPLINE_WIDGET_RATE_LIMITS="0",  # every simulated visitor comes from 127.0.0.1: the per-IP limit would bite
     )  # fmt: skip
     cluster = Cluster(env, workdir)
     try:
