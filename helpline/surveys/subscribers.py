@@ -10,6 +10,7 @@ log = logging.getLogger(__name__)
 def send_survey(event) -> None:
     """Subscriber for ``TicketStatusChanged``. The "Satisfaction survey" email template (Settings → Email
     templates) is the switch: while it is off, nothing is sent. A ticket already rated is not asked again."""
+    from helpline.channels.email import templates
     from helpline.channels.email.autoreply import send_notice
     from helpline.channels.email.models import EmailTemplate
     from helpline.conversations.models import Ticket
@@ -17,11 +18,7 @@ def send_survey(event) -> None:
     from helpline.surveys.selectors import rating_of
     from helpline.surveys.tokens import survey_url
 
-    if event.to_status != Status.RESOLVED:
-        return
-    if not EmailTemplate.objects.filter(
-        account_id=event.account_id, kind=EmailTemplate.SURVEY, is_active=True
-    ).exists():
+    if event.to_status != Status.RESOLVED or not templates.may_be_on(event.account_id, EmailTemplate.SURVEY):
         return  # off (the default): skip the ticket lock send_notice would take
     ticket = Ticket.objects.select_related("account", "contact", "brand").filter(pk=event.ticket_id).first()
     if ticket is None or rating_of(ticket) is not None:

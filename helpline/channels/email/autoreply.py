@@ -108,7 +108,7 @@ def notify_resolved(event) -> None:
     """Subscriber for ``TicketStatusChanged``: the "ticket resolved" notice, when the account switched it on."""
     from helpline.conversations.statuses import Status
 
-    if event.to_status != Status.RESOLVED:
+    if event.to_status != Status.RESOLVED or not templates.may_be_on(event.account_id, EmailTemplate.RESOLVED):
         return
     ticket = Ticket.objects.select_related("account", "contact", "brand").filter(pk=event.ticket_id).first()
     if ticket is not None:

@@ -126,6 +126,14 @@ def default_template(kind: str, locale: str = "en") -> dict:
         return {"subject": _(subject), "body_text": text, "body_html": html}
 
 
+def may_be_on(account_id: int, kind: str) -> bool:
+    """One cheap query before any work for a notice: False when ``render`` could only return None (a kind that is
+    off by default and has no active template in any language), so a bulk resolve skips the rest."""
+    if kind in ON_BY_DEFAULT:
+        return True
+    return EmailTemplate.objects.filter(account_id=account_id, kind=kind, is_active=True).exists()
+
+
 def find_template(account, kind: str, locale: str) -> EmailTemplate | None:
     rows = {t.locale: t for t in EmailTemplate.objects.filter(account=account, kind=kind)}
     return rows.get(locale) or rows.get(locale.split("-")[0]) or rows.get(account.locale) or rows.get("en")

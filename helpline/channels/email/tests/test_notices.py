@@ -13,10 +13,19 @@ def resolved(ticket):
     )
 
 
-def test_resolved_notice_is_off_by_default(account, mailbox, receive, smtp_sink, django_capture_on_commit_callbacks):
+def test_resolved_notice_is_off_by_default(
+    account, mailbox, receive, smtp_sink, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     ticket = receive(account, raw_mail(), mailbox).message.ticket
     smtp_sink.envelopes.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):  # is it on? nothing more
+        autoreply.notify_resolved(resolved(ticket))
+    assert smtp_sink.envelopes == []
+    # Switched off in every language (an inactive template) is off just as cheaply.
+    EmailTemplate.objects.create(
+        account=account, kind="resolved", is_active=False, **templates.default_template("resolved")
+    )
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
         autoreply.notify_resolved(resolved(ticket))
     assert smtp_sink.envelopes == []
 
