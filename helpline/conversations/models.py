@@ -44,6 +44,10 @@ class Ticket(TenantModel):
     # When the team owes the customer its next answer (the SLA due time; a default deadline when the
     # ticket has no SLA level), so "to solve" and SLA sweeps are one index range.
     sla_due_at = models.DateTimeField(null=True, blank=True)
+    # The clocks time rules and SLA count from (set by the conversation actions; null = never happened).
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    last_agent_message_at = models.DateTimeField(null=True, blank=True)
     # A ticket merged into another one points at the survivor; its URL redirects there.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
@@ -59,6 +63,11 @@ class Ticket(TenantModel):
             models.Index(fields=["account", "department", "-last_activity_at", "-id"], name="ticket_inbox_department"),
             models.Index(fields=["account", "channel", "-last_activity_at", "-id"], name="ticket_inbox_channel"),
             models.Index(fields=["account", "status", "sla_due_at", "id"], name="ticket_due"),
+            # Time rules pick their candidates by one of these clocks within an account.
+            models.Index(fields=["account", "status_changed_at"], name="ticket_status_clock"),
+            models.Index(fields=["account", "last_customer_message_at"], name="ticket_customer_clock"),
+            models.Index(fields=["account", "last_agent_message_at"], name="ticket_agent_clock"),
+            models.Index(fields=["account", "created_at"], name="ticket_created"),
         ]
 
     def __str__(self):
@@ -151,8 +160,11 @@ class CustomField(TenantModel):
     kind = models.CharField(_("type"), max_length=10, choices=KIND_CHOICES, default=TEXT)
     applies_to = models.CharField(max_length=10, choices=[(TICKET, _("Ticket")), (CONTACT, _("Contact"))])
     choices = models.JSONField(default=list, blank=True)
+    # The order the side panel, forms and settings list the fields in (reorderable).
+    position = models.PositiveIntegerField(default=0)
 
     class Meta:
+        ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["account", "applies_to", "key"], name="custom_field_unique_key")]
 
     def __str__(self):

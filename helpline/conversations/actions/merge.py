@@ -110,7 +110,8 @@ def merge_tickets(*, target: Ticket, sources: list[Ticket], actor: Actor = SYSTE
         source.merged_into = target
         source.status = Status.RESOLVED
         source.resolved_at = now
-        source.save(update_fields=["merged_into", "status", "resolved_at", "updated_at"])
+        source.status_changed_at = now
+        source.save(update_fields=["merged_into", "status", "resolved_at", "status_changed_at", "updated_at"])
         recount_ticket(source)
     codes = [s.code for s in sources]
     audit.record(

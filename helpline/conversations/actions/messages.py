@@ -46,6 +46,8 @@ def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = 
     if status:
         updates["status"] = status
         updates["resolved_at"] = None
+        if status != ticket.status:
+            updates["status_changed_at"] = now
     if first_response:
         updates["first_response_at"] = now
     Ticket.objects.filter(pk=ticket.pk).update(**updates)
@@ -94,7 +96,7 @@ def receive_message(
         deadline["sla_due_at"] = default_due_at(
             account_id=ticket.account_id, department_id=ticket.department_id, start=clock.now()
         )
-    _touch(ticket, status=Status.OPEN if reopened else None, **deadline)
+    _touch(ticket, status=Status.OPEN if reopened else None, last_customer_message_at=clock.now(), **deadline)
     audit.record(
         account=ticket.account,
         actor=actor,
@@ -188,7 +190,9 @@ def send_reply(
     live = previous in (Status.CHATTING, Status.CALLING)
     answers = not (automatic or forward is not None)
     if answers:
-        answered = {} if live else {"sla_due_at": None}  # the team answered: it waits no more
+        answered = {"last_agent_message_at": clock.now()}
+        if not live:
+            answered["sla_due_at"] = None  # the team answered: it waits no more
         _touch(
             ticket,
             status=None if live else Status.ANSWERED,

@@ -43,6 +43,7 @@ def _new_ticket(ticket: Ticket, *, subject: str, assignee, department) -> Ticket
                     department=department,
                     assignee=assignee,
                     last_activity_at=clock.now(),
+                    status_changed_at=clock.now(),
                 )
         except IntegrityError:  # ticket code collided; draw another
             continue

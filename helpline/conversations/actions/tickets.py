@@ -48,6 +48,7 @@ def create_ticket(
                     priority=priority,
                     brand=brand,
                     last_activity_at=now,
+                    status_changed_at=now,
                     sla_due_at=default_due_at(
                         account_id=account.pk, department_id=getattr(department, "pk", None), start=now
                     ),
@@ -85,7 +86,8 @@ def change_status(*, ticket: Ticket, status: str, actor: Actor = SYSTEM, allow_l
     now = clock.now()
     ticket.resolved_at = now if status == Status.RESOLVED else None
     ticket.last_activity_at = now
-    ticket.save(update_fields=["status", "resolved_at", "last_activity_at", "updated_at"])
+    ticket.status_changed_at = now
+    ticket.save(update_fields=["status", "resolved_at", "last_activity_at", "status_changed_at", "updated_at"])
     TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
     audit.record(
         account=ticket.account,
