@@ -115,6 +115,21 @@ def _day_intervals(schedule: Schedule, day: date) -> list[tuple[datetime, dateti
 
 def intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:
     """The open intervals that end after ``at``, in order, overlapping ones merged; stops at the horizon."""
+    return _stretches(schedule, at, piece=None)
+
+
+# Round-the-clock hours (and long overnight runs) would otherwise be one stretch the whole horizon long, found only
+# after walking eight years of days: the questions below take open time in pieces of at most about this much.
+PIECE = timedelta(days=1)
+
+
+def _pieces(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Like ``intervals_from``, but a long open stretch comes as adjacent pieces (each question only sums or
+    compares open time, so touching pieces answer as the merged stretch would)."""
+    return _stretches(schedule, at, piece=PIECE)
+
+
+def _stretches(schedule: Schedule, at: datetime, *, piece: timedelta | None) -> Iterator[tuple[datetime, datetime]]:
     if schedule.never_open:
         return
     at = at.astimezone(UTC)
@@ -130,6 +145,9 @@ def intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime,
         while buffer and buffer[0][0] < safe_before:
             begins, ends = buffer.pop(0)
             if pending and begins <= pending[1]:
+                if piece is not None and begins - pending[0] >= piece and begins > at:
+                    yield (pending[0], begins)  # the part already known open; the stretch goes on from begins
+                    pending = (begins, pending[1])
                 pending = (pending[0], max(pending[1], ends))
                 continue
             if pending and pending[1] > at:
@@ -148,7 +166,7 @@ def as_schedule(calendar) -> Schedule:
 
 def is_open(calendar, at: datetime) -> bool:
     schedule = as_schedule(calendar)
-    for begins, _ends in intervals_from(schedule, at):
+    for begins, _ends in _pieces(schedule, at):
         return begins <= at.astimezone(UTC)
     return False
 
@@ -157,7 +175,7 @@ def next_open(calendar, at: datetime) -> datetime | None:
     """``at`` itself when open, else the moment it opens next; None when it never opens again."""
     schedule = as_schedule(calendar)
     at = at.astimezone(UTC)
-    for begins, _ends in intervals_from(schedule, at):
+    for begins, _ends in _pieces(schedule, at):
         return max(begins, at)
     return None
 
@@ -173,7 +191,7 @@ def add_business_time(calendar, start: datetime, duration: timedelta) -> datetim
     schedule = as_schedule(calendar)
     at = start.astimezone(UTC)
     remaining = duration
-    for begins, ends in intervals_from(schedule, at):
+    for begins, ends in _pieces(schedule, at):
         begins = max(begins, at)
         available = ends - begins
         if remaining < available:
@@ -189,7 +207,7 @@ def business_time_between(calendar, start: datetime, end: datetime) -> timedelta
     total = timedelta(0)
     if end <= start:
         return total
-    for begins, ends in intervals_from(schedule, start):
+    for begins, ends in _pieces(schedule, start):
         if begins >= end:
             break
         total += min(ends, end) - max(begins, start)
