@@ -11,18 +11,21 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from helpline.conversations import actions as conversations
 from helpline.conversations.actions.attachments import attachment_url, link_inline_images  # noqa: F401 (re-export)
 from helpline.conversations.models import Message, Ticket
 from helpline.conversations.selectors import follow_merges
+from helpline.ingest.batch import CHUNK, BatchLookups, batch_lookups, chunks, contact_for
 from helpline.ingest.models import InboundRecord
 from helpline.ingest.raw import write_raw
-from helpline.people.actions import find_or_create_contact
+from helpline.realtime.subscribers import one_push_per_batch
 
 log = logging.getLogger(__name__)
 TICKET_CODE = re.compile(r"\[#([A-Z]{3}-\d{3}-\d{5})\]")
+PER_COMMIT = 32  # messages per transaction of a batch (each publishes ~5 events; bus.MAX_SCAN is 200)
+TEMPORARY = (OperationalError, InterfaceError)  # the database is unavailable or locked: the sender tries again
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,39 @@ class ThreadPolicy:
     def stored(self, inbound: InboundMessage, message: Message, decision: ThreadDecision) -> None:
         """Called inside the delivery transaction once the message and its attachments are stored."""
 
+    @classmethod
+    def prefetch(cls, inbounds: list[InboundMessage], lookups: BatchLookups) -> None:
+        """Before a batch is delivered: look up at once what ``decide`` will ask for each of these messages."""
+
+    def identities_named(self, inbound: InboundMessage) -> list[tuple[str, str]]:
+        """(kind, value) of further people the message names (e.g. CC), whose contacts a batch looks up at once."""
+        return []
+
     def delivered(self, inbound: InboundMessage, message: Message, decision: ThreadDecision, *, new_ticket: bool):
         """Called last inside the delivery transaction (the record is marked processed): what the channel does
         about a stored message in the same commit, e.g. email's acknowledgement of a new ticket."""
 
 
 GENERIC_POLICY = ThreadPolicy()
+
+
+def store_raws(*, account, channel: str, raws: list[bytes], source: str = "") -> list[InboundRecord]:
+    """Step one for a batch: every raw written and fsynced, then their records committed together."""
+    records = []
+    for raw in raws:
+        key, digest = write_raw(account.pk, channel, raw)
+        records.append(
+            InboundRecord(
+                account=account,
+                channel=channel,
+                source=source[:64],
+                raw_key=key,
+                raw_size=len(raw),
+                raw_sha256=digest,
+            )
+        )
+    with transaction.atomic():
+        return InboundRecord.objects.bulk_create(records, batch_size=CHUNK)
 
 
 def store_raw(*, account, channel: str, raw: bytes, source: str = "", external_id: str = "") -> InboundRecord:
@@ -126,28 +156,6 @@ def finish(record: InboundRecord, message: Message | None, reason: str) -> Inbou
     return record
 
 
-def _earlier_copy(record: InboundRecord) -> InboundRecord | None:
-    """The same message processed before: same external id or, without one, the same bytes."""
-    earlier = InboundRecord.objects.filter(
-        account_id=record.account_id, channel=record.channel, state=InboundRecord.PROCESSED
-    ).exclude(pk=record.pk)
-    if record.external_id:
-        earlier = earlier.filter(external_id=record.external_id)
-    else:
-        earlier = earlier.filter(external_id="", raw_sha256=record.raw_sha256)
-    return earlier.select_related("message").first()
-
-
-def _lock_copies(record: InboundRecord) -> None:
-    """Serialise deliveries of the same message (e.g. one mail fetched from two mailboxes at once)."""
-    copies = InboundRecord.objects.filter(account_id=record.account_id, channel=record.channel)
-    if record.external_id:
-        copies = copies.filter(external_id=record.external_id)
-    else:
-        copies = copies.filter(external_id="", raw_sha256=record.raw_sha256)
-    list(copies.select_for_update().order_by("id").values_list("id", flat=True))
-
-
 def find_thread(inbound: InboundMessage, contact) -> tuple[Ticket | None, str]:
     """Which ticket this message continues, and why. References first, then the ticket code."""
     account = inbound.account
@@ -178,35 +186,131 @@ def ingest(inbound: InboundMessage) -> IngestResult:
 
 
 def deliver(record: InboundRecord, inbound: InboundMessage) -> IngestResult:
-    """Dedupe, then thread and store. A failure quarantines the record (raw kept) and never raises."""
-    if inbound.external_id and record.external_id != inbound.external_id[:255]:
-        InboundRecord.objects.filter(pk=record.pk).update(external_id=inbound.external_id[:255])
-        record.external_id = inbound.external_id[:255]
+    """Dedupe, then thread and store: a batch of one. A failure quarantines the record (raw kept), never raises."""
     try:
-        message, reason, known, created = _deliver(inbound, record)
-    except Exception as exc:
+        return deliver_batch([(record, inbound)])[0]
+    except Exception as exc:  # the batch raises temporary failures to its caller; a single delivery never raises
         log.exception("inbound %s quarantined", record.public_id)
         return IngestResult(
             record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
         )
-    return IngestResult(record=record, message=message, duplicate=known, thread_reason=reason, new_ticket=created)
 
 
-@transaction.atomic
-def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message | None, str, bool, bool]:
+def deliver_batch(
+    items: list[tuple[InboundRecord, InboundMessage]], *, per_commit: int = PER_COMMIT
+) -> list[IngestResult]:
+    """Deliver stored records of one account and channel, ``per_commit`` of them per transaction.
+
+    Each message is delivered in a savepoint of its own: one that fails is rolled back alone and its record
+    quarantined (raw kept, error noted) while the others are stored. The batch's lookups (earlier copies,
+    contacts, the messages its headers name) are made once per transaction (``ingest.batch``), and agents'
+    browsers get one refresh for the batch. A temporary database failure (``TEMPORARY``) is raised: what was
+    not committed stays stored, and the transport offers the mail again."""
+    if not items:
+        return []
+    _record_external_ids(items)
+    results: list[IngestResult] = []
+    for start in range(0, len(items), per_commit):
+        results += _deliver_chunk(items[start : start + per_commit])
+    return results
+
+
+def _record_external_ids(items) -> None:
+    """Committed before delivery, so that concurrent deliveries of the same message find each other's record."""
+    changed = []
+    for record, inbound in items:
+        if inbound.external_id and record.external_id != inbound.external_id[:255]:
+            record.external_id = inbound.external_id[:255]
+            changed.append(record)
+    if changed:
+        with transaction.atomic():
+            InboundRecord.objects.bulk_update(changed, ["external_id"], batch_size=CHUNK)
+
+
+def _deliver_chunk(items) -> list[IngestResult]:
+    account = items[0][1].account
+    results = []
+    with one_push_per_batch(), batch_lookups(account.pk) as lookups, transaction.atomic():
+        _prefetch(lookups, items)
+        for record, inbound in items:
+            try:
+                with transaction.atomic():
+                    message, reason, known, created = _deliver(inbound, record, lookups)
+            except TEMPORARY:
+                raise
+            except Exception as exc:
+                lookups.rollback()
+                log.exception("inbound %s quarantined", record.public_id)
+                results.append(
+                    IngestResult(
+                        record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
+                    )
+                )
+                continue
+            lookups.commit()
+            results.append(
+                IngestResult(record=record, message=message, duplicate=known, thread_reason=reason, new_ticket=created)
+            )
+    return results
+
+
+def _copy_key(record: InboundRecord) -> tuple[str, str]:
+    """The same message: same external id or, without one, the same bytes."""
+    return ("id", record.external_id) if record.external_id else ("sha", record.raw_sha256)
+
+
+def _prefetch(lookups: BatchLookups, items) -> None:
+    """One query each for the whole chunk: lock every copy of its messages (concurrent deliveries of the same
+    message queue here, in id order), the copies processed before, the senders' contacts, the policy's needs."""
+    first = items[0][0]
+    base = InboundRecord.objects.filter(account_id=first.account_id, channel=first.channel)
+    ids = {r.external_id for r, _i in items if r.external_id}
+    hashes = {r.raw_sha256 for r, _i in items if not r.external_id}
+    ours = {r.pk for r, _i in items}
+    processed = []
+    for field_name, values in (("external_id__in", ids), ("raw_sha256__in", hashes)):
+        for part in chunks(sorted(values)):
+            copies = base.filter(**{field_name: part})
+            if field_name == "raw_sha256__in":
+                copies = copies.filter(external_id="")
+            rows = copies.select_for_update().order_by("id")
+            rows = rows.values_list("id", "external_id", "raw_sha256", "state", "message_id")
+            processed += [row for row in rows if row[3] == InboundRecord.PROCESSED and row[0] not in ours]
+    messages = Message.objects.in_bulk([row[4] for row in processed if row[4]]) if processed else {}
+    for _pk, external_id, digest, _state, message_id in sorted(processed):
+        key = ("id", external_id) if external_id else ("sha", digest)
+        lookups.copies.setdefault(key, messages.get(message_id))
+    people: dict[str, set[str]] = {}
+    for _record, inbound in items:
+        people.setdefault(inbound.sender_kind, set()).add(inbound.sender_value)
+        for kind, value in (inbound.policy or GENERIC_POLICY).identities_named(inbound):
+            people.setdefault(kind, set()).add(value)
+    for kind, values in people.items():
+        lookups.prefetch_contacts(inbound.account, kind, values)
+    by_policy: dict[type, list[InboundMessage]] = {}
+    for _record, inbound in items:
+        by_policy.setdefault(type(inbound.policy or GENERIC_POLICY), []).append(inbound)
+    for policy_type, inbounds in by_policy.items():
+        policy_type.prefetch(inbounds, lookups)
+
+
+def _deliver(
+    inbound: InboundMessage, record: InboundRecord, lookups: BatchLookups
+) -> tuple[Message | None, str, bool, bool]:
     """(message, reason, already known, ticket created)."""
-    _lock_copies(record)
-    earlier = _earlier_copy(record)
-    if earlier is not None:
-        finish(record, earlier.message, "duplicate")
-        return earlier.message, "duplicate", True, False
-    contact, _created = find_or_create_contact(
+    key = _copy_key(record)
+    known, earlier = lookups.earlier_copy(key)
+    if known:
+        finish(record, earlier, "duplicate")
+        return earlier, "duplicate", True, False
+    contact, _created = contact_for(
         account=inbound.account, kind=inbound.sender_kind, value=inbound.sender_value, name=inbound.sender_name
     )
     policy = inbound.policy or GENERIC_POLICY
     decision = policy.decide(inbound, contact)
     if decision.existing is not None:
         finish(record, decision.existing, decision.reason)
+        lookups.stage("copies", key, decision.existing)
         return decision.existing, decision.reason, True, False
     ticket = follow_merges(decision.ticket)  # a reply to a merged ticket lands in the ticket it was merged into
     if ticket is None:
@@ -219,6 +323,8 @@ def _deliver(inbound: InboundMessage, record: InboundRecord) -> tuple[Message | 
             department=inbound.department,
         )
     message = _store_message(inbound, ticket, contact, decision)
+    lookups.add_message(message)
+    lookups.stage("copies", key, message)
     if decision.status and ticket.status != decision.status:
         conversations.change_status(ticket=ticket, status=decision.status)
     policy.stored(inbound, message, decision)

@@ -28,7 +28,14 @@ from helpline.channels.email import bounces, loops, reply_token, spam
 from helpline.channels.email.parsing import ParsedEmail, fold_quoted_html, parse_email
 from helpline.channels.email.policy import EmailPolicy, OwnAddresses
 from helpline.conversations.html import QUOTE_MARKER, sanitize_html
-from helpline.ingest.pipeline import InboundAttachment, InboundMessage, IngestResult, deliver, quarantine, store_raw
+from helpline.ingest.pipeline import (
+    InboundAttachment,
+    InboundMessage,
+    IngestResult,
+    deliver_batch,
+    quarantine,
+    store_raws,
+)
 
 log = logging.getLogger(__name__)
 MAX_META_REFERENCES = 20
@@ -37,33 +44,50 @@ _ATTR = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
 
 
 def receive_email(*, account, raw: bytes, mailbox=None, envelope_recipients: tuple[str, ...] = ()) -> IngestResult:
-    """Store the raw bytes (fsynced, committed), parse them, then thread and deliver. Never raises on bad mail."""
-    record = store_raw(account=account, channel="email", raw=raw, source=mailbox.public_id if mailbox else "")
-    parsed = parse_email(raw)
-    if parsed.is_bounce:
-        return bounces.handle_bounce(record, parsed)
-    try:
-        own = OwnAddresses(account)
-        verdict = spam.check_mailbox(mailbox, raw)
-        suppressed = _suppressed(account, parsed, own, verdict)
-        inbound = to_inbound(
-            account,
-            parsed,
-            raw,
-            mailbox=mailbox,
-            envelope=envelope_recipients,
-            verdict=verdict,
-            own=own,
-            suppressed=suppressed,
-        )
-    except DatabaseError:
-        raise  # temporary: the transport leaves the mail where it is and tries again
-    except Exception as exc:  # a bug, not bad mail: keep the raw source, quarantined, and carry on
-        log.exception("inbound %s quarantined before delivery", record.public_id)
-        return IngestResult(
-            record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
-        )
-    return deliver(record, inbound)  # a new ticket is acknowledged in the same commit (EmailPolicy.delivered)
+    """One mail: a batch of one (``receive_emails``). Never raises on bad mail."""
+    return receive_emails(account=account, raws=[raw], mailbox=mailbox, envelope_recipients=envelope_recipients)[0]
+
+
+def receive_emails(
+    *, account, raws: list[bytes], mailbox=None, envelope_recipients: tuple[str, ...] = ()
+) -> list[IngestResult]:
+    """Several mails that arrived together (an IMAP fetch, a queue drain): every raw stored first (fsynced,
+    committed), then each parsed, then all delivered in one batch (``ingest.pipeline.deliver_batch``: one
+    transaction, shared lookups, a savepoint per mail). One result per raw, in order. Never raises on bad mail;
+    a temporary database failure (``DatabaseError``) is raised with the raws stored, so nothing is lost."""
+    records = store_raws(account=account, channel="email", raws=raws, source=mailbox.public_id if mailbox else "")
+    results: list[IngestResult | None] = [None] * len(raws)
+    own = OwnAddresses(account)  # the account's addresses and agents, looked up once for the batch
+    pending: list[tuple[int, object, object]] = []
+    for index, (record, raw) in enumerate(zip(records, raws, strict=True)):
+        parsed = parse_email(raw)
+        if parsed.is_bounce:
+            results[index] = bounces.handle_bounce(record, parsed)
+            continue
+        try:
+            inbound = _prepare(account, parsed, raw, mailbox, envelope_recipients, own)
+        except DatabaseError:
+            raise  # temporary: the transport leaves the mail where it is and tries again
+        except Exception as exc:  # a bug, not bad mail: keep the raw source, quarantined, and carry on
+            log.exception("inbound %s quarantined before delivery", record.public_id)
+            results[index] = IngestResult(
+                record=quarantine(record, repr(exc)), message=None, duplicate=False, thread_reason="quarantined"
+            )
+            continue
+        pending.append((index, record, inbound))
+        del parsed
+    delivered = deliver_batch([(record, inbound) for _index, record, inbound in pending])
+    for (index, _record, _inbound), result in zip(pending, delivered, strict=True):
+        results[index] = result
+    return results
+
+
+def _prepare(account, parsed: ParsedEmail, raw: bytes, mailbox, envelope, own: OwnAddresses) -> InboundMessage:
+    verdict = spam.check_mailbox(mailbox, raw)
+    suppressed = _suppressed(account, parsed, own, verdict)
+    return to_inbound(
+        account, parsed, raw, mailbox=mailbox, envelope=envelope, verdict=verdict, own=own, suppressed=suppressed
+    )
 
 
 def _suppressed(account, parsed: ParsedEmail, own: OwnAddresses, verdict) -> str:

@@ -25,8 +25,8 @@ from helpline.channels.email.models import AcceptedDomain, Mailbox
 from helpline.conversations.models import Message, Ticket, TicketParticipant
 from helpline.conversations.statuses import Status
 from helpline.core.actors import SYSTEM
+from helpline.ingest.batch import contact_for
 from helpline.ingest.pipeline import InboundMessage, ThreadDecision, ThreadPolicy
-from helpline.people.actions import find_or_create_contact
 from helpline.security import audit
 from helpline.tenancy.models import User
 
@@ -139,6 +139,20 @@ class EmailPolicy(ThreadPolicy):
                 return ThreadDecision(ticket=ticket, reason="agent_reply", agent=agent)
         return None
 
+    @classmethod
+    def prefetch(cls, inbounds: list[InboundMessage], lookups) -> None:
+        """A batch's thread lookups in one query: every Message-ID its headers name, and its own ids (for
+        ``own_message``)."""
+        ids = set()
+        for inbound in inbounds:
+            ids.add(inbound.external_id)
+            ids.update(inbound.in_reply_to[: threading.MAX_IDS])
+            ids.update(inbound.references[: 2 * threading.MAX_IDS])
+        threading.prefetch(inbounds[0].account, ids)
+
+    def identities_named(self, inbound: InboundMessage) -> list[tuple[str, str]]:
+        return [("email", a) for _name, a in [*self.to, *self.cc][: 2 * MAX_PARTICIPANTS] if a]
+
     def stored(self, inbound: InboundMessage, message: Message, decision: ThreadDecision) -> None:
         if decision.reason == "spam":
             return
@@ -171,7 +185,7 @@ def add_participants(ticket: Ticket, people: list[tuple[str, str]], role: str) -
     """Add (address, name) pairs to the ticket; the requester and people already on it are left alone."""
     added = []
     for address, name in people[:MAX_PARTICIPANTS]:
-        contact, _created = find_or_create_contact(account=ticket.account, kind="email", value=address, name=name)
+        contact, _created = contact_for(account=ticket.account, kind="email", value=address, name=name)
         if contact.pk == ticket.contact_id:
             continue
         participant, created = TicketParticipant.objects.get_or_create(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from helpline.conversations.models import Message, Ticket, TicketParticipant
 from helpline.conversations.statuses import Direction
+from helpline.ingest import batch
 from helpline.ingest.pipeline import TICKET_CODE
 
 IN_REPLY_TO, REFERENCES, TICKET_CODE_REASON = "in_reply_to", "references", "ticket_code"
@@ -24,17 +25,40 @@ class ThreadMatch:
     message: Message | None = None  # the message whose id was quoted (None for a ticket-code match)
 
 
-def _by_ids(account, ids: list[str]) -> ThreadMatch | None:
-    if not ids:
-        return None
-    found = (
+def stored_messages(account, ids: list[str]) -> list[Message]:
+    """The account's messages (not internal notes) with these external ids, with their tickets: from the
+    lookups of the batch being delivered when it looked them up (``prefetch``), else from the database."""
+    lookups = batch.current(account.pk)
+    if lookups is not None and lookups.covers(ids):
+        return [message for value in ids for message in lookups.messages_for(value)]
+    return list(
         Message.objects.filter(account=account, external_id__in=ids)
         .exclude(direction=Direction.INTERNAL)
         .select_related("ticket")
-        .order_by("-id")
     )
+
+
+def prefetch(account, ids: set[str]) -> None:
+    """Look up, for the batch being delivered, every stored message these external ids name (one query)."""
+    lookups = batch.current(account.pk)
+    ids = {i for i in ids if i} - lookups.known_ids
+    for part in batch.chunks(sorted(ids)):
+        found = (
+            Message.objects.filter(account=account, external_id__in=part)
+            .exclude(direction=Direction.INTERNAL)
+            .select_related("ticket")
+            .order_by("id")
+        )
+        for message in found:
+            lookups.messages.setdefault(message.external_id, []).append(message)
+    lookups.known_ids |= ids
+
+
+def _by_ids(account, ids: list[str]) -> ThreadMatch | None:
+    if not ids:
+        return None
     newest: dict[str, Message] = {}
-    for message in found:
+    for message in sorted(stored_messages(account, ids), key=lambda m: m.pk, reverse=True):
         newest.setdefault(message.external_id, message)
     for value in ids:  # the order the sender gave: the closest parent first
         if value in newest:
@@ -63,11 +87,8 @@ def own_message(account, external_id: str) -> Message | None:
     """Our own outgoing mail coming back in (a mailbox copied on its own mail, a Sent folder fetched)."""
     if not external_id:
         return None
-    return (
-        Message.objects.filter(account=account, external_id=external_id, direction=Direction.OUTBOUND)
-        .order_by("id")
-        .first()
-    )
+    ours = [m for m in stored_messages(account, [external_id]) if m.direction == Direction.OUTBOUND]
+    return min(ours, key=lambda m: m.pk, default=None)
 
 
 def is_participant(ticket: Ticket, contact) -> bool:

@@ -14,7 +14,7 @@ import logging
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils.translation import gettext as _
 
-from helpline.channels.email.inbound import receive_email
+from helpline.channels.email.inbound import receive_email, receive_emails
 from helpline.ingest.pipeline import IngestResult, quarantine, store_raw
 
 log = logging.getLogger(__name__)
@@ -59,3 +59,17 @@ def ingest(*, account, raw: bytes, mailbox=None, envelope: tuple[str, ...] = ())
     except Exception as exc:
         raise _temporary(exc) from exc
     return IngestResult(record=record, message=None, duplicate=False, thread_reason="quarantined")
+
+
+def ingest_batch(*, account, raws: list[bytes], mailbox=None, envelope: tuple[str, ...] = ()) -> list[IngestResult]:
+    """Several mails at once (``receive_emails``: stored first, delivered in one transaction); one result per
+    raw. ``TemporaryFailure`` when they could not be stored or committed. Anything else the batch raises (a
+    bug outside its per-message savepoints) sends the mails through ``ingest`` one by one, so one poison
+    message never blocks the others (the batch's raws stay stored as well, unprocessed)."""
+    try:
+        return receive_emails(account=account, raws=raws, mailbox=mailbox, envelope_recipients=tuple(envelope))
+    except Exception as exc:
+        if is_temporary(exc):
+            raise _temporary(exc) from exc
+    log.exception("receive_emails failed for %d messages to %s; delivering them one by one", len(raws), account.pk)
+    return [ingest(account=account, raw=raw, mailbox=mailbox, envelope=envelope) for raw in raws]

@@ -1,10 +1,11 @@
 """IMAP fetching: progress by UID within UIDVALIDITY, never by \\Seen; the server copy is touched after storing.
 
 For each new UID, in ascending order and in batches: ``UID FETCH (UID BODY.PEEK[])`` (PEEK: \\Seen is not
-set), streamed one message at a time into ``delivery.ingest``. Only after the batch's messages are stored
+set), streamed, and delivered ``DELIVER_EVERY`` messages (or ``DELIVER_BYTES``) at a time through
+``delivery.ingest_batch`` (raws stored first, then one transaction). Only after the batch's messages are stored
 (ticket committed, duplicate, or quarantined with the raw kept) is ``after_import`` applied to them (keep,
 \\Seen, move, delete) and ``mailbox.last_uid`` advanced; with "keep" the progress is saved after every
-message. A crash anywhere re-fetches from ``last_uid`` and the pipeline's dedupe absorbs the repeats. When
+delivered group. A crash anywhere re-fetches from ``last_uid`` and the pipeline's dedupe absorbs the repeats. When
 UIDVALIDITY changes the folder is fetched again from the start, for the same reason.
 """
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from helpline.channels.email.actions import record_fetch_progress
 from helpline.channels.email.models import Mailbox
 from helpline.channels.email.transports import oauth
-from helpline.channels.email.transports.delivery import ingest
+from helpline.channels.email.transports.delivery import ingest_batch
 from helpline.channels.email.transports.imapwire import ServerRefused, folder_name, uid_fetch, uid_set
 from helpline.channels.email.transports.net import (
     TIMEOUT,
@@ -33,6 +34,8 @@ from helpline.channels.email.transports.net import (
 
 log = logging.getLogger(__name__)
 BATCH = 100
+DELIVER_EVERY = 25  # messages delivered together (one transaction), or fewer when they reach DELIVER_BYTES
+DELIVER_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -134,19 +137,21 @@ class ImapSession:
 
     def _fetch_batch(self, batch: list[int], report: FetchReport) -> None:
         mailbox = self.mailbox
-        keep = mailbox.after_import == Mailbox.KEEP
         stored: list[int] = []
+        pending: list[tuple[int, bytes]] = []
         stream = uid_fetch(self.conn, uid_set(batch), "UID BODY.PEEK[]")
         try:
+            size = 0
             for item in stream:
                 if item.body is None or item.uid not in batch:
                     continue
-                report.count(ingest(account=mailbox.account, raw=item.body, mailbox=mailbox))
+                pending.append((item.uid, item.body))
+                size += len(item.body)
                 item.body = None
-                stored.append(item.uid)
-                if keep:
-                    record_fetch_progress(mailbox=mailbox, uidvalidity=mailbox.uidvalidity, last_uid=item.uid)
-                self._heartbeat()
+                if len(pending) >= DELIVER_EVERY or size >= DELIVER_BYTES:
+                    self._deliver(pending, stored, report)
+                    size = 0
+            self._deliver(pending, stored, report)
         except BaseException as exc:
             stream.close()  # reads the rest of the answer, so the connection can flag what is stored
             try:
@@ -158,6 +163,22 @@ class ImapSession:
             raise
         # UIDs the server did not answer for were expunged meanwhile by another client: nothing to fetch.
         self._finish(stored, upto=batch[-1])
+
+    def _deliver(self, pending: list[tuple[int, bytes]], stored: list[int], report: FetchReport) -> None:
+        """Deliver the fetched messages together (``ingest_batch``); with "keep" the progress is saved after them."""
+        if not pending:
+            return
+        mailbox = self.mailbox
+        results = ingest_batch(account=mailbox.account, raws=[raw for _uid, raw in pending], mailbox=mailbox)
+        uids = [uid for uid, _raw in pending]
+        pending.clear()
+        for result in results:
+            report.count(result)
+        stored.extend(uids)
+        if mailbox.after_import == Mailbox.KEEP:
+            record_fetch_progress(mailbox=mailbox, uidvalidity=mailbox.uidvalidity, last_uid=max(uids))
+        for _uid in uids:
+            self._heartbeat()
 
     def _finish(self, stored: list[int], *, upto: int) -> None:
         refused = None

@@ -8,10 +8,12 @@
                             → {"exits": {slug: code}, "errors": {slug: last_error}, "report": {…}}
 
 Crash points, each reached for the AT-th time (1-based):
-    fetched    a message is fetched, not yet stored           (before receive_email)
+    fetched    fetched, not yet stored     (before receive_emails: IMAP's AT-th group; POP3: before receive_email)
     stored     its raw bytes are stored and committed         (before parsing)
     parsed     parsed and written, the transaction still open (after conversations.receive_message)
     committed  the batch is committed, the server not touched (before flag / move / delete; POP3: before DELE)
+
+IMAP delivers its fetched messages two at a time here (``DELIVER_EVERY``), so a crash can fall between groups.
 """
 
 from __future__ import annotations
@@ -54,8 +56,10 @@ def install_crash(point: str, at: int) -> None:
     from helpline.channels.email.transports import delivery, imap
     from helpline.conversations import actions as conversations
 
+    imap.DELIVER_EVERY = 2
     if point == "fetched":
         _dies_on(delivery, "receive_email", at)
+        _dies_on(delivery, "receive_emails", at)
     elif point == "stored":
         _dies_on(inbound, "parse_email", at)
     elif point == "parsed":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpline.channels.email.models import Mailbox
-from helpline.channels.email.transports import delivery
+from helpline.channels.email.transports import delivery, imap
 from helpline.channels.email.transports.fetch import fetch_mailbox
 from helpline.channels.email.transports.imap import ImapSession
 from helpline.channels.email.transports.tests import corpus
@@ -75,14 +75,17 @@ def test_after_import_is_applied_once_stored(account, mail_user, make_mailbox, h
     assert subjects(account) == ["Question 1", "Question 2"]
 
 
-def test_batches_are_streamed_and_progress_is_kept_per_message(account, mail_user, make_mailbox):
+def test_batches_are_streamed_and_progress_is_kept_per_delivered_group(account, mail_user, make_mailbox, monkeypatch):
+    monkeypatch.setattr(imap, "DELIVER_EVERY", 2)
     mail_user.append(*[corpus.simple(n) for n in range(7)])
     mailbox = make_mailbox(account, mail_user)
     seen_uids = []
     with ImapSession(mailbox) as session:
         report = session.fetch_new(batch_size=3, heartbeat=lambda: seen_uids.append(session.mailbox.last_uid))
     assert report.created == 7
-    assert seen_uids == [1, 2, 3, 4, 5, 6, 7]  # "keep": last_uid saved after every message, before the next
+    # Fetched three at a time, delivered two at a time ([1, 2], [3], [4, 5], [6], [7]); "keep": last_uid saved
+    # after every delivered group, before the next; the heartbeat beats once per message.
+    assert seen_uids == [2, 2, 3, 5, 5, 6, 7]
     assert Mailbox.objects.get(pk=mailbox.pk).last_uid == 7
 
 
@@ -130,7 +133,14 @@ def test_a_bug_in_receive_email_quarantines_that_message_only(account, mail_user
             raise ZeroDivisionError("a parser bug")
         return real(account=account, raw=raw, **kwargs)
 
+    def buggy_batch(*, account, raws, **kwargs):
+        if any(b"<t-2@example.com>" in raw for raw in raws):
+            raise ZeroDivisionError("a parser bug")
+        return real_batch(account=account, raws=raws, **kwargs)
+
+    real_batch = delivery.receive_emails
     monkeypatch.setattr(delivery, "receive_email", buggy)
+    monkeypatch.setattr(delivery, "receive_emails", buggy_batch)  # the batch fails: its mails go one by one
     mail_user.append(corpus.simple(1), corpus.simple(2), corpus.simple(3))
     mailbox = make_mailbox(account, mail_user)
 
