@@ -91,6 +91,12 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def raise_nofile(wanted: int) -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
@@ -101,9 +107,9 @@ def raise_nofile(wanted: int) -> int:
 
 class Cluster:
     def __init__(self, env: dict[str, str], workdir: Path):
-        self.env, self.workdir, self.procs = env, workdir, []
+        self.env, self.workdir, self.procs, self.named = env, workdir, [], {}
 
-    def helpline(self, *args: str, timeout: float = 120) -> str:
+    def helpline(self, *args: str, timeout: float = 600) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "helpline.config.cli", *args], env=self.env, cwd=PROJECT_DIR, capture_output=True,
             text=True, timeout=timeout,
@@ -119,6 +125,7 @@ class Cluster:
             stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.procs.append(popen)
+        self.named[name] = popen
         return popen
 
     def stop(self) -> None:
@@ -331,7 +338,15 @@ async def measure(args, cluster: Cluster, nodes: list[tuple[int, subprocess.Pope
         "rss_per_connection_kib": round((after - before) / len(sockets), 1) if sockets else None,
         "running_chats": len(running),
     }
+    pids = {name: popen.pid for name, popen in cluster.named.items()}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    load_before = os.getloadavg()[0]
     result["load"] = await load(args, visitor_port, agent_port, key, sessions, running)
+    delivered = max(1, result["load"]["messages_delivered"])
+    result["load"]["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    result["load"]["cpu_ms_per_message"] = {  # the whole run's CPU of each process (sending + draining), per line
+        name: round(1000 * (cpu_seconds(pid) - cpu_before[name]) / delivered, 2) for name, pid in pids.items()
+    }
     result["connections_held_after_load"] = sum(1 for ws in sockets if ws.state.name == "OPEN")
     result["server_rss_after_load_kib"] = rss_kib(visitor_pid)
     for ws in sockets:

@@ -4,18 +4,17 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.config.settings")
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi = get_asgi_application()
 
 from helpline.realtime.origin import SameOriginValidator  # noqa: E402
-from helpline.realtime.routing import websocket_urlpatterns  # noqa: E402
+from helpline.realtime.routing import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(websocket_application()),  # visitors skip the auth middleware
     }
 )

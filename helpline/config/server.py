@@ -64,6 +64,9 @@ def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
     _load_tasks()
+    from helpline.routing.nodes import start_heartbeat
+
+    start_heartbeat()  # this process is a web node: its sockets are swept if it dies (routing.nodes)
     consumer = None
     if with_worker:
         consumer = _QuietConsumer(workers=settings.HUEY.get("consumer", {}).get("workers", 2))

@@ -173,3 +173,16 @@ class AgentConnection(TenantModel):
     user = models.ForeignKey("tenancy.User", on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField()
+    node = models.CharField(max_length=64, blank=True, db_index=True)  # the WebNode holding the socket
+
+
+class WebNode(models.Model):
+    """A web process holding websockets (``helpline serve``). Its heartbeat says it is alive; the sockets it
+    counted (agent connections, visitors in chats) are cleared by the sweep once it stops (routing.nodes)."""
+
+    node_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.node_id

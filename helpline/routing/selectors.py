@@ -135,6 +135,20 @@ def list_ringing_for(account, user) -> list[ChatRequest]:
     )
 
 
+def is_offered_to(account, ticket_id: int, user) -> bool:
+    """Is this chat ticket ringing for ``user``, transferred to them (still open), or are they invited into it?
+    Such an agent may open the chat even outside the departments they see (conversations.visibility)."""
+    from django.db.models import Q
+
+    return ChatRequest.objects.filter(
+        Q(state=ChatRequest.RINGING, rings__user=user, rings__state=ChatRing.RINGING, rings__round=F("round"))
+        | Q(state__in=ChatRequest.OPEN_STATES, target_user=user)
+        | Q(state=ChatRequest.ACCEPTED, invitations__user=user),
+        account=account,
+        ticket_id=ticket_id,
+    ).exists()
+
+
 def list_queued(account, *, limit: int = 100) -> list[ChatRequest]:
     return list(
         ChatRequest.objects.filter(account=account, state=ChatRequest.QUEUED)

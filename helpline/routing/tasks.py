@@ -56,3 +56,14 @@ def sweep() -> dict[str, int]:
 @db_periodic_task(crontab(minute="*"))
 def sweep_chat_routing() -> dict[str, int]:
     return sweep()
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_dead_nodes() -> int:
+    """Agent sockets held by web nodes that stopped beating (routing.nodes)."""
+    from helpline.routing.actions.nodes import sweep_dead_agent_connections
+
+    cleared = sweep_dead_agent_connections()
+    if cleared:
+        log.warning("%s agent sockets of dead web nodes cleared", cleared)
+    return cleared

@@ -25,11 +25,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from helpline.channels.chat import actions, limits, routing_bridge, selectors
+from helpline.channels.chat.actions.messages import VisitorLine
 from helpline.channels.chat.appearance import widget_language
 from helpline.channels.chat.files import with_links
 from helpline.channels.chat.models import ChatLine, ChatSession
 from helpline.channels.chat.monitoring.consumers import VisitorTracker, invitation_texts
 from helpline.channels.chat.protocol import MAX_PREVIEW, VISITOR_ID, line_payload, state_payload
+from helpline.channels.chat.routing_bridge import current_node
+from helpline.channels.chat.writer import writer
 from helpline.core.errors import DomainError
 from helpline.realtime.groups import agents_of, chat_session, chat_visitor
 from helpline.realtime.sockets import HelplineSocket
@@ -69,7 +72,7 @@ class VisitorConsumer(HelplineSocket):
 
     async def connect(self):
         key = self.scope["url_route"]["kwargs"].get("key", "")
-        self.button = await database_sync_to_async(selectors.get_button_by_key)(key)
+        self.button = await database_sync_to_async(selectors.get_socket_button)(key)
         if self.button is None:
             await self.close(code=4404)
             return
@@ -188,10 +191,10 @@ class VisitorConsumer(HelplineSocket):
     async def _count_presence(self, session: ChatSession | None):
         """This socket counts for the visitor's presence in one open chat at most (actions.presence)."""
         if self.present_in is not None and (session is None or session.pk != self.present_in.pk):
-            await database_sync_to_async(actions.visitor_disconnected)(session=self.present_in)
+            await database_sync_to_async(actions.visitor_disconnected)(session=self.present_in, node=current_node())
             self.present_in = None
         if session is not None and self.present_in is None:
-            await database_sync_to_async(actions.visitor_connected)(session=session)
+            await database_sync_to_async(actions.visitor_connected)(session=session, node=current_node())
             self.present_in = session
 
     async def _message(self, content):
@@ -200,9 +203,7 @@ class VisitorConsumer(HelplineSocket):
             return
         with translation.override(widget_language(self.button)):  # the refusal in the widget's language
             limits.check("line", account_id=self.button.account_id, visitor_id=self.session.visitor_id, ip=self.ip)
-        line = await database_sync_to_async(actions.post_visitor_message)(
-            session=self.session, cid=content.get("cid"), text=content.get("text")
-        )
+        line = await writer().post(VisitorLine(self.session, content.get("cid"), content.get("text")))
         await self.send_json({"type": "ack", "cid": line.cid, "id": line.message.public_id, "seq": line.seq})
 
     async def _read(self, content):
@@ -270,6 +271,7 @@ class AgentChatConsumer(TicketScoped, HelplineSocket):
             await self.close(code=4403)
             return
         self.user = user
+        self.membership = membership
         self.account = await database_sync_to_async(lambda: membership.account)()
         await self.load_scope(user, self.account.public_id)  # account events of tickets the agent may see only
         await self.channel_layer.group_add(agents_of(self.account.public_id), self.channel_name)
@@ -329,7 +331,7 @@ class AgentChatConsumer(TicketScoped, HelplineSocket):
             await self.send_json(_error(exc, chat=chat, cid=content.get("cid")))
 
     async def _open(self, chat: str, last_seq: int):
-        session = await database_sync_to_async(selectors.access_chat)(self.account, chat)
+        session = await database_sync_to_async(selectors.access_agent_chat)(self.membership, chat)
         self.chats[chat] = session
         await self.channel_layer.group_add(chat_session(chat), self.channel_name)
         await self.send_json({"type": "state", "state": await _state(session)})

@@ -130,3 +130,18 @@ class ChatLine(TenantModel):
             models.UniqueConstraint(fields=["session", "side", "cid"], name="chat_line_unique_cid"),
         ]
         ordering = ["seq"]
+
+
+class VisitorSockets(models.Model):
+    """How many of ``ChatSession.visitor_sockets`` a web node holds (routing.nodes): when a node dies without
+    closing its sockets, the sweep takes its share off the session's count (actions.presence)."""
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="+")
+    node = models.CharField(max_length=64)
+    sockets = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["node", "session"], name="chat_visitor_sockets_unique")]
+
+    def __str__(self):
+        return f"{self.node}: {self.sockets}"

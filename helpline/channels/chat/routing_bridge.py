@@ -109,3 +109,37 @@ def is_banned(account, *, ip: str | None, visitor_id: str | None) -> bool:
     except ImportError:
         return False
     return bans.is_banned(account, ip=ip, visitor_id=visitor_id)
+
+
+def current_node() -> str:
+    """The web node (routing.nodes) holding this process's sockets; "" without routing (never swept)."""
+    if _routing() is None:
+        return ""
+    from helpline.routing.nodes import current_node as node
+
+    return node()
+
+
+def dead_nodes() -> set[str]:
+    """The web nodes that stopped beating; none without routing."""
+    if _routing() is None:
+        return set()
+    from helpline.routing.actions.nodes import dead_nodes as dead
+
+    return dead()
+
+
+def last_heartbeat(node: str):
+    if _routing() is None:
+        return None
+    from helpline.routing.actions.nodes import last_heartbeat as heartbeat
+
+    return heartbeat(node)
+
+
+def is_offered_to(session, user) -> bool:
+    """Is the chat ringing for ``user``, transferred to them or are they invited in? Without routing: no."""
+    if _routing() is None:
+        return False
+    selectors = importlib.import_module("helpline.routing.selectors")
+    return selectors.is_offered_to(session.account_id, session.ticket_id, user)

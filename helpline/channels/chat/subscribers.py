@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
+from huey.contrib.djhuey import HUEY
 
 from helpline.channels.chat.models import ChatLine, ChatSession
-from helpline.channels.chat.protocol import line_payload, state_payload
+from helpline.channels.chat.protocol import line_payload, state_payload, take_payload
 from helpline.conversations.statuses import MessageKind
+from helpline.events.bus import coalesce_by
 from helpline.realtime.groups import chat_session
 
 
@@ -19,6 +22,10 @@ def push_chat_line(event) -> None:
     """MessageReceived / ReplyQueued: when the message is a chat line, every socket in the chat gets it."""
     if event.kind and event.kind != MessageKind.CHAT:
         return  # an email, a note…: not a chat line, no query
+    payload = take_payload(event.message_id)  # stored by this thread just now (actions.messages): no query
+    if payload is not None:
+        send_to_chat(payload["chat"], {"type": "chat.line", "line": payload})
+        return
     line = (
         ChatLine.objects.select_related("session", "message__author_user", "message__author_contact")
         .prefetch_related("message__attachments")
@@ -33,3 +40,25 @@ def push_chat_state(event) -> None:
     session = ChatSession.objects.select_related("agent").filter(pk=event.session_id).first()
     if session is not None:
         send_to_chat(session.public_id, {"type": "chat.state", "state": state_payload(session)})
+
+
+REINDEX_DELAY = 5  # seconds: a running chat's ticket is reindexed at most this often, off the socket's path
+
+
+@coalesce_by(lambda event: event.ticket_id)
+def reindex_ticket_unless_chat_line(event) -> None:
+    """Every ticket change reindexes its ticket once per commit (search.subscribers.reindex_ticket), except a
+    chat line (MessageReceived / ReplyQueued of kind chat): it does not rebuild the ticket's search document while
+    it is being stored (the document is the whole conversation, so the cost grows with every line); one task per
+    ticket, ``REINDEX_DELAY`` later, indexes every line that arrived meanwhile."""
+    from helpline.search.subscribers import reindex_ticket
+
+    if getattr(event, "kind", "") != MessageKind.CHAT:  # every other ticket event
+        reindex_ticket(event)
+        return
+    from helpline.channels.chat.tasks import reindex_chat_ticket
+
+    if HUEY.immediate:  # tests and one-shot commands: no scheduler to wait for
+        reindex_chat_ticket.call_local(event.ticket_id)
+    elif cache.add(reindex_chat_ticket.pending_key(event.ticket_id), 1, timeout=REINDEX_DELAY * 12):
+        reindex_chat_ticket.schedule(args=(event.ticket_id,), delay=REINDEX_DELAY)

@@ -31,3 +31,35 @@ def sweep_abandoned_chats() -> int:
     if withdrawn:
         log.info("live chat: %s waiting chats withdrawn, their visitors had left", withdrawn)
     return withdrawn
+
+
+def _reindex_pending_key(ticket_id: int) -> str:
+    return f"chat:reindex-pending:{ticket_id}"
+
+
+@db_task()
+def reindex_chat_ticket(ticket_id: int) -> None:
+    """The search document of a chat's ticket, once for the lines of the last few seconds (chat.subscribers)."""
+    from django.core.cache import cache
+
+    from helpline.conversations.models import Ticket
+    from helpline.search.index import index_ticket
+
+    cache.delete(_reindex_pending_key(ticket_id))  # a line stored from now on schedules the next run
+    ticket = Ticket.objects.select_related("contact").filter(pk=ticket_id).first()
+    if ticket:
+        index_ticket(ticket)
+
+
+reindex_chat_ticket.pending_key = _reindex_pending_key
+
+
+@db_periodic_task(crontab(minute="*"))
+def release_dead_node_visitors() -> int:
+    """Visitor sockets counted by web nodes that stopped beating (routing.nodes, actions.presence)."""
+    from helpline.channels.chat.routing_bridge import dead_nodes
+
+    released = presence.release_dead_nodes(dead_nodes())
+    if released:
+        log.warning("live chat: visitor sockets of dead web nodes released in %s chats", released)
+    return released

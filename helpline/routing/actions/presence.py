@@ -33,6 +33,10 @@ def set_presence(
     # The membership row lock serialises changes of one agent's presence.
     if not Membership.objects.select_for_update().filter(account=account, user=user, is_active=True).exists():
         raise DomainError(_("That agent does not work in this account."))
+    return _switch(account=account, user=user, channel=channel, state=state, reason=reason, actor=actor)
+
+
+def _switch(*, account, user, channel: str, state: str, reason: str, actor: Actor) -> str:
     now = clock.now()
     current = PresenceInterval.objects.filter(
         account=account, user=user, channel=channel, ended_at__isnull=True
@@ -74,15 +78,20 @@ def set_presence(
 
 
 @transaction.atomic
-def agent_connected(*, account, user, channel_name: str) -> None:
+def agent_connected(*, account, user, channel_name: str, node: str = "") -> None:
+    """An agent socket opened on ``node`` (routing.nodes: the web process holding it)."""
     AgentConnection.objects.update_or_create(
-        channel_name=channel_name, defaults={"account": account, "user": user, "connected_at": clock.now()}
+        channel_name=channel_name,
+        defaults={"account": account, "user": user, "connected_at": clock.now(), "node": node},
     )
 
 
 @transaction.atomic
 def agent_disconnected(*, channel_name: str) -> bool:
-    """Forget the socket; when it was the agent's last one in the account, they go offline everywhere."""
+    """Forget the socket; when it was the agent's last one in the account, they go offline everywhere.
+
+    An agent deactivated meanwhile goes offline too (their open intervals end, nobody is told a change was
+    refused): a socket closing never fails."""
     connection = AgentConnection.objects.select_related("account", "user").filter(channel_name=channel_name).first()
     if connection is None:
         return False
@@ -90,9 +99,15 @@ def agent_disconnected(*, channel_name: str) -> bool:
     account, user = connection.account, connection.user
     if AgentConnection.objects.filter(account=account, user=user).exists():
         return False
+    Membership.objects.select_for_update().filter(account=account, user=user).exists()  # as set_presence locks
     for channel in PresenceChannel.values:
-        set_presence(
-            account=account, user=user, channel=channel, state=Presence.OFFLINE, reason=PresenceInterval.DISCONNECTED
+        _switch(
+            account=account,
+            user=user,
+            channel=channel,
+            state=Presence.OFFLINE,
+            reason=PresenceInterval.DISCONNECTED,
+            actor=SYSTEM,
         )
     return True
 

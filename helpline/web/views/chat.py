@@ -24,7 +24,7 @@ WORK = permissions.WORK_TICKETS
 
 def _chat_or_404(request, public_id):
     try:
-        return selectors.access_chat(request.membership.account, public_id)
+        return selectors.access_agent_chat(request.membership, public_id)  # restricted agents: their chats only
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -71,7 +71,7 @@ def console(request):
     chats = selectors.list_agent_chats(account, request.user)
     context = {
         "nav": "chats",
-        "incoming": selectors.list_incoming_chats(account, request.user),
+        "incoming": selectors.list_incoming_chats(account, request.user, viewer=restricted_user_id(request.membership)),
         "tabs": [_tab(session) for session in chats],
         "texts": _texts(),
         "accept_files": files.ACCEPT,
@@ -83,7 +83,8 @@ def console(request):
 @workspace_view(WORK)
 def incoming(request):
     account = request.membership.account
-    context = {"incoming": selectors.list_incoming_chats(account, request.user)}
+    viewer = restricted_user_id(request.membership)
+    context = {"incoming": selectors.list_incoming_chats(account, request.user, viewer=viewer)}
     return render(request, "agent/chat_incoming.html", context)
 
 

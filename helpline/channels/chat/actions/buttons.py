@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from helpline.channels.chat import appearance, hours
 from helpline.channels.chat.models import ChatButton, ChatSession, FieldMode
+from helpline.channels.chat.selectors import forget_socket_button
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
 from helpline.security import audit
@@ -112,6 +113,7 @@ def update_chat_button(*, button: ChatButton, actor: Actor = SYSTEM, **values) -
     except IntegrityError as exc:
         raise DomainError(_("A chat button named %(name)s exists already.") % {"name": button.name}) from exc
     audit.record(account=button.account, actor=actor, action="chat_button.changed", subject=button, data=changed)
+    transaction.on_commit(lambda key=button.key: forget_socket_button(key))
     return button
 
 
@@ -125,4 +127,5 @@ def delete_chat_button(*, button: ChatButton, actor: Actor = SYSTEM) -> None:
     audit.record(
         account=button.account, actor=actor, action="chat_button.deleted", subject=button, data={"name": button.name}
     )
+    transaction.on_commit(lambda key=button.key: forget_socket_button(key))
     button.delete()

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from helpline.channels.chat.models import ChatSession
+from helpline.channels.chat.models import ChatSession, VisitorSockets
 from helpline.core import clock
 
 VISITOR_GRACE = timedelta(seconds=60)
@@ -28,28 +28,57 @@ def schedule_presence_check(session_id: int, delay: float | None = None) -> None
     """After commit: look again once the grace period is over."""
     from helpline.channels.chat.tasks import withdraw_if_visitor_gone
 
-    seconds = max(1, int(delay if delay is not None else VISITOR_GRACE.total_seconds()))
+    seconds = max(1, int((delay if delay is not None else VISITOR_GRACE.total_seconds()) + 0.999))
     transaction.on_commit(lambda: withdraw_if_visitor_gone.schedule(args=(session_id,), delay=seconds), robust=True)
 
 
-def visitor_connected(*, session: ChatSession) -> None:
-    """A widget socket of the visitor joined the chat."""
+@transaction.atomic
+def visitor_connected(*, session: ChatSession, node: str = "") -> None:
+    """A widget socket of the visitor joined the chat, held by the web node ``node`` (routing.nodes)."""
     ChatSession.objects.filter(pk=session.pk).update(visitor_sockets=F("visitor_sockets") + 1, visitor_gone_at=None)
+    if node:
+        held, _created = VisitorSockets.objects.get_or_create(session_id=session.pk, node=node)
+        VisitorSockets.objects.filter(pk=held.pk).update(sockets=F("sockets") + 1)
 
 
 @transaction.atomic
-def visitor_disconnected(*, session: ChatSession) -> None:
-    """A widget socket that had joined the chat closed; the last one starts the grace period of a waiting chat."""
+def visitor_disconnected(*, session: ChatSession, node: str = "", whole_node: bool = False, gone_at=None) -> None:
+    """A widget socket that had joined the chat closed (``whole_node``: every socket ``node`` held, the node died);
+    the last one starts the grace period of a waiting chat (from ``gone_at`` when they were lost before now)."""
     session = ChatSession.objects.select_for_update().filter(pk=session.pk).first()
     if session is None:
         return
-    session.visitor_sockets = max(0, session.visitor_sockets - 1)
+    closed = 1
+    if node:
+        held = VisitorSockets.objects.filter(session_id=session.pk, node=node).first()
+        if whole_node:
+            closed = held.sockets if held is not None else 0
+        if held is not None and held.sockets > closed:
+            VisitorSockets.objects.filter(pk=held.pk).update(sockets=F("sockets") - closed)
+        elif held is not None:
+            held.delete()
+    session.visitor_sockets = max(0, session.visitor_sockets - closed)
     fields = ["visitor_sockets"]
-    if session.visitor_sockets == 0 and session.state == ChatSession.WAITING:
-        session.visitor_gone_at = clock.now()
+    if session.visitor_sockets == 0 and session.state == ChatSession.WAITING and session.visitor_gone_at is None:
+        session.visitor_gone_at = min(gone_at or clock.now(), clock.now())
         fields.append("visitor_gone_at")
-        schedule_presence_check(session.pk)
+        schedule_presence_check(session.pk, delay=seconds_until_gone(session))
     session.save(update_fields=fields)
+
+
+def release_dead_nodes(dead: set[str]) -> int:
+    """The visitor sockets counted by the web nodes ``dead`` (they died without closing them) are taken off
+    their chats' counts; a waiting chat left with none follows the visitor-left rule from the node's last
+    heartbeat. Returns how many chats were touched."""
+    from helpline.channels.chat.routing_bridge import last_heartbeat
+
+    released = 0
+    for node in set(VisitorSockets.objects.filter(node__in=dead).values_list("node", flat=True)[:SWEEP_BATCH]):
+        gone_at = last_heartbeat(node)
+        for session_id in VisitorSockets.objects.filter(node=node).values_list("session_id", flat=True):
+            visitor_disconnected(session=ChatSession(pk=session_id), node=node, whole_node=True, gone_at=gone_at)
+            released += 1
+    return released
 
 
 def seconds_until_gone(session: ChatSession) -> float | None:
