@@ -1,7 +1,8 @@
 """What a bulk job can do to each ticket: the action's arguments checked once, then one call per ticket.
 
 Every per-ticket step calls the ordinary conversations action, so each ticket's audit trail and events are the
-same as when an agent changes that ticket by hand."""
+same as when an agent changes that ticket by hand. Status changes, the common bulk action, are written a chunk at a
+time (helpline.bulk.actions.statuses) with the same per-ticket result."""
 
 from __future__ import annotations
 
@@ -129,13 +130,6 @@ def refuse_reason(name: str, ticket: Ticket) -> str:
     return ""
 
 
-def _status(name: str) -> Callable[[Ticket, dict, Actor], None]:
-    def apply(ticket: Ticket, prepared: dict, actor: Actor) -> None:
-        conversations.change_status(ticket=ticket, status=STATUS_OF[name], actor=actor)
-
-    return apply
-
-
 def _assign(ticket, prepared, actor) -> None:
     conversations.assign_ticket(ticket=ticket, assignee=prepared["assignee"], actor=actor)
 
@@ -158,8 +152,8 @@ def _priority(ticket, prepared, actor) -> None:
     conversations.change_priority(ticket=ticket, priority=prepared["priority"], actor=actor)
 
 
+# The status actions (STATUS_OF) are batched per chunk by helpline.bulk.actions.statuses instead.
 PER_TICKET: dict[str, Callable[[Ticket, dict, Actor], None]] = {
-    **{name: _status(name) for name in STATUS_OF},
     "assign": _assign,
     "transfer": _transfer,
     "tag": _tag,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from helpline.events.decisions import decide
+
 log = logging.getLogger(__name__)
 
 
 def send_survey(event) -> None:
     """Subscriber for ``TicketStatusChanged``. The "Satisfaction survey" email template (Settings → Email
-    templates) is the switch: while it is off, nothing is sent. A ticket already rated is not asked again."""
+    templates) is the switch: while it is off, nothing is sent. A ticket already rated is not asked again.
+    Whether the switch is on is read once per bulk chunk (``helpline.events.decisions``)."""
     from helpline.channels.email import templates
     from helpline.channels.email.autoreply import send_notice
     from helpline.channels.email.models import EmailTemplate
@@ -18,7 +21,10 @@ def send_survey(event) -> None:
     from helpline.surveys.selectors import rating_of
     from helpline.surveys.tokens import survey_url
 
-    if event.to_status != Status.RESOLVED or not templates.may_be_on(event.account_id, EmailTemplate.SURVEY):
+    if event.to_status != Status.RESOLVED:
+        return
+    account_id = event.account_id
+    if not decide(("survey_on", account_id), lambda: templates.may_be_on(account_id, EmailTemplate.SURVEY)):
         return  # off (the default): skip the ticket lock send_notice would take
     ticket = Ticket.objects.select_related("account", "contact", "brand").filter(pk=event.ticket_id).first()
     if ticket is None or rating_of(ticket) is not None:

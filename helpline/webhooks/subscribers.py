@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpline.events import types as e
+from helpline.events.decisions import decide
 from helpline.webhooks import catalog, delivery
 from helpline.webhooks.models import Webhook
 from helpline.webhooks.selectors import active_webhooks
@@ -20,7 +21,11 @@ def _wants(hook, event: e.Event, ticket, data: dict) -> bool:
 
 
 def queue_webhook_deliveries(event: e.Event) -> None:
-    hooks = [hook for hook in active_webhooks(event.account_id) if event.name in hook.event_types]
+    """One delivery per webhook that wants the event. The account's webhooks are read once per bulk chunk
+    (``helpline.events.decisions``): an account with none for this event type costs no lookup per ticket."""
+    account_id = event.account_id
+    hooks = decide(("webhooks", account_id), lambda: active_webhooks(account_id))
+    hooks = [hook for hook in hooks if event.name in hook.event_types]
     if not hooks:
         return
     built = catalog.event_data(event)
