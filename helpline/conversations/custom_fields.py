@@ -101,8 +101,8 @@ def clean_choices(kind: str, choices) -> list[str]:
 
 
 def list_custom_fields(account, applies_to: str) -> list[CustomField]:
-    """The account's fields for tickets or contacts, in the order they were created."""
-    return list(CustomField.objects.filter(account=account, applies_to=applies_to).order_by("id"))
+    """The account's fields for tickets or contacts, in their order (settings → custom fields; new ones last)."""
+    return list(CustomField.objects.filter(account=account, applies_to=applies_to).order_by("position", "id"))
 
 
 def get_custom_field(account, public_id: str) -> CustomField | None:

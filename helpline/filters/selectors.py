@@ -86,3 +86,39 @@ def saved_filter_rows(account, user, *, viewer: int | None = None, current: dict
         count, capped = next(counts) if f is not None else (0, False)
         rows.append(FilterRow(item, inbox_url(item.query), count, capped, broken=f is None))
     return rows
+
+
+def _visible_to(user) -> Q:
+    """Shared filters, and ``user``'s own when there is a user (an API key made by no agent sees shared ones)."""
+    return Q(shared=True) | Q(owner=user) if user is not None else Q(shared=True)
+
+
+def list_filters_page(account, user, *, scope: str | None = None, after_id: int | None = None, limit: int = 50):
+    """A keyset page (oldest first) of the filters ``user`` sees; ``scope``: personal (own, unshared) or shared."""
+    qs = SavedFilter.objects.filter(_visible_to(user), account=account).select_related("owner")
+    if scope == "personal":
+        qs = qs.filter(owner=user, shared=False) if user is not None else qs.none()
+    elif scope == "shared":
+        qs = qs.filter(shared=True)
+    if after_id:
+        qs = qs.filter(pk__gt=after_id)
+    return list(qs.order_by("id")[:limit])
+
+
+def get_filter_for(account, user, public_id: str) -> SavedFilter | None:
+    """The filter with this id if ``user`` (None: an API key made by no agent) sees it."""
+    return (
+        SavedFilter.objects.filter(_visible_to(user), account=account, public_id=public_id)
+        .select_related("owner", "account")
+        .first()
+    )
+
+
+def count_filter(account, saved: SavedFilter, *, user, viewer: int | None = None) -> tuple[int, bool, bool]:
+    """(count, capped, broken) of one filter now, bounded like the sidebar's; ``me`` is ``user`` (else its owner)."""
+    try:
+        f = parse_filter(filter_values(saved.query), account=account, user=user or saved.owner)
+    except DomainError:
+        return 0, False, True
+    [(count, capped)] = count_tickets_matching(account, [replace(f, viewer=viewer)])
+    return count, capped, False

@@ -124,11 +124,12 @@ def list_notes(contact: Contact, *, limit: int = 50) -> list[ContactNote]:
 
 
 def contact_field_values(contact: Contact) -> list[tuple[str, object]]:
-    """(label, value) of the contact's custom fields."""
+    """(label, value) of the contact's custom fields, in the fields' order (settings → custom fields)."""
     from helpline.conversations.models import CustomField, CustomFieldValue
 
     values = CustomFieldValue.objects.filter(contact=contact, field__applies_to=CustomField.CONTACT)
-    return [(label, value) for label, value in values.order_by("field__label").values_list("field__label", "value")]
+    ordered = values.order_by("field__position", "field_id").values_list("field__label", "value")
+    return [(label, value) for label, value in ordered]
 
 
 def find_contact(account, named: str) -> Contact | None:

@@ -26,7 +26,7 @@ def _definitions(account) -> list[CustomField]:
     key = f"custom-fields:{account.pk}:{account_lists_version(account.pk)}"
     fields = cache.get(key)
     if fields is None:
-        fields = list(CustomField.objects.filter(account=account).order_by("id"))
+        fields = list(CustomField.objects.filter(account=account).order_by("position", "id"))
         cache.set(key, fields, ACCOUNT_LISTS_TTL)
     return fields
 

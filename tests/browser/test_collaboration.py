@@ -1,5 +1,5 @@
 """Working together in the workspace, in a real Chromium against a real `helpline serve`: two agents on one
-ticket see each other and get the collision warning; ticket tabs survive a reload; the rich reply editor."""
+ticket see each other and get the collision warning; ticket tabs survive a reload; the rich reply and note editor."""
 
 from __future__ import annotations
 
@@ -208,6 +208,19 @@ def test_paste_an_image_into_the_editor_format_and_send(server, browser):
         expect(sent.locator(".attachment span").first).to_have_text(inline_name)  # and listed as its file
         expect(editor).to_have_text("")
         expect(page.locator("[data-file-list] li")).to_have_count(0)
+
+        # The internal note box is the same rich editor (images stay out of notes).
+        page.get_by_role("tab", name="Internal note").click()
+        note = page.locator("#note-body")
+        expect(note).to_have_attribute("contenteditable", "true")
+        note.press_sequentially("Check ")
+        note.press("Control+b")
+        note.press_sequentially("billing")
+        note.press("Control+b")
+        page.click("button:has-text('Add note')")
+        added = page.locator("#thread .msg--internal").last
+        expect(added.locator(".msg__body b")).to_have_text("billing")
+        expect(added.locator(".msg__body")).to_have_text("Check billing")
     finally:
         context.close()
 

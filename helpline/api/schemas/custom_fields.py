@@ -27,6 +27,9 @@ class CustomFieldOut(Schema):
     kind: FieldKind
     applies_to: AppliesTo
     choices: list[str]
+    position: int = Field(
+        description="Its place among the fields of its kind, lowest first (equal ones: oldest first)."
+    )
 
     @staticmethod
     def resolve_id(obj):
@@ -36,6 +39,16 @@ class CustomFieldOut(Schema):
 class CustomFieldPage(Schema):
     items: list[CustomFieldOut]
     next_cursor: str | None
+
+
+class CustomFieldList(Schema):
+    items: list[CustomFieldOut]
+
+
+class CustomFieldOrderIn(Input):
+    ids: list[text(16, required=True)] = Field(
+        min_length=1, max_length=100, description="Every field of tickets (or of contacts), once, in the new order."
+    )
 
 
 class CustomFieldQuery(Schema):

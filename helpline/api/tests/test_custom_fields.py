@@ -21,7 +21,7 @@ def test_create_list_get_update_delete(api, account, client, api_key):
     assert response.status_code == 201
     field = CustomField.objects.get(account=account)
     expected = {"id": field.public_id, "key": "plan", "label": "Plan", "kind": "dropdown", "applies_to": "ticket",
-                "choices": ["Gold", "Silver"]}  # fmt: skip
+                "choices": ["Gold", "Silver"], "position": 1}  # fmt: skip
     assert response.json() == expected
     api.post("/custom-fields", {"applies_to": "contact", "key": "tier", "label": "Tier", "kind": "text"})
     assert [f["key"] for f in api.get("/custom-fields").json()["items"]] == ["plan", "tier"]
@@ -143,3 +143,77 @@ def test_field_list_queries_are_fixed(api, account):
     for n in range(10):
         create_custom_field(account=account, applies_to="contact", key=f"c{n}", label="C", kind="text")
     assert measure() == one == 2  # the key, the page
+
+
+def _three_ticket_fields(account):
+    return [
+        create_custom_field(account=account, applies_to="ticket", key=key, label=key.title(), kind="text")
+        for key in ("plan", "seats", "region")
+    ]
+
+
+def test_reorder_puts_the_fields_in_the_order_given(api, account):
+    plan, seats, region = _three_ticket_fields(account)
+    tier = create_custom_field(account=account, applies_to="contact", key="tier", label="Tier", kind="text")
+
+    response = api.post("/custom-fields/reorder", {"ids": [region.public_id, plan.public_id, seats.public_id]})
+
+    assert response.status_code == 200, response.content
+    assert [(f["key"], f["position"]) for f in response.json()["items"]] == [("region", 1), ("plan", 2), ("seats", 3)]
+    assert [f["key"] for f in api.get("/custom-fields").json()["items"]] == ["region", "plan", "seats", "tier"]
+    page = api.get("/custom-fields", {"limit": 2}).json()
+    rest = api.get("/custom-fields", {"limit": 2, "cursor": page["next_cursor"]}).json()
+    assert [f["key"] for f in page["items"] + rest["items"]] == ["region", "plan", "seats", "tier"]
+    entry = AuditEntry.objects.get(account=account, action="custom_field.reordered")
+    assert entry.data == {"applies_to": "ticket", "order": ["region", "plan", "seats"]}
+    tier.refresh_from_db()
+    assert tier.position == 1  # the contact fields keep their order
+    created = api.post("/custom-fields", {"applies_to": "ticket", "key": "late", "label": "Late", "kind": "text"})
+    assert created.json()["position"] == 4  # a new field goes last
+    assert [f["key"] for f in api.get("/custom-fields", {"applies_to": "ticket"}).json()["items"]] == [
+        "region", "plan", "seats", "late",
+    ]  # fmt: skip
+
+
+def test_a_bad_order_changes_nothing(api, account, other_account):
+    plan, seats, region = _three_ticket_fields(account)
+    tier = create_custom_field(account=account, applies_to="contact", key="tier", label="Tier", kind="text")
+    theirs = create_custom_field(account=other_account, applies_to="ticket", key="plan", label="Plan", kind="text")
+    ids = [plan.public_id, seats.public_id, region.public_id]
+    for body, message in [
+        ({"ids": [region.public_id, plan.public_id, theirs.public_id]},
+         f"There is no custom field with the id {theirs.public_id}."),
+        ({"ids": [region.public_id, plan.public_id, seats.public_id, theirs.public_id]},
+         f"There is no custom field with the id {theirs.public_id}."),
+        ({"ids": [region.public_id, "zzzzzzzz", plan.public_id]}, "There is no custom field with the id zzzzzzzz."),
+        ({"ids": [region.public_id, plan.public_id]}, "List every field of tickets (or of contacts) exactly once."),
+        ({"ids": [region.public_id, plan.public_id, plan.public_id, seats.public_id]},
+         "List every field of tickets (or of contacts) exactly once."),
+        ({"ids": [region.public_id, plan.public_id, seats.public_id, tier.public_id]},
+         "Reorder the fields of tickets and those of contacts separately."),
+    ]:  # fmt: skip
+        problem = assert_problem(api.post("/custom-fields/reorder", body), 400)
+        assert problem["errors"] == [{"field": "ids", "in": "body", "message": message, "code": "invalid"}]
+    assert_problem(api.post("/custom-fields/reorder", {"ids": []}), 400)
+    assert (
+        list(CustomField.objects.filter(account=account, applies_to="ticket").values_list("public_id", flat=True))
+        == ids
+    )
+    assert list(CustomField.objects.filter(account=account).order_by("id").values_list("position", flat=True)) == [
+        1, 2, 3, 1,
+    ]  # fmt: skip
+    assert not AuditEntry.objects.filter(action="custom_field.reordered").exists()
+
+
+def test_another_account_cannot_reorder_our_fields(other_api, account):
+    plan, seats, region = _three_ticket_fields(account)
+
+    response = other_api.post("/custom-fields/reorder", {"ids": [region.public_id, plan.public_id, seats.public_id]})
+
+    assert assert_problem(response, 400)["errors"][0]["field"] == "ids"
+    assert list(CustomField.objects.filter(account=account).values_list("key", flat=True)) == [
+        "plan",
+        "seats",
+        "region",
+    ]
+    assert other_api.get("/custom-fields").json()["items"] == []

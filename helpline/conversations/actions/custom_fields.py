@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from helpline.conversations.actions.tickets import set_custom_field
@@ -16,6 +17,7 @@ from helpline.conversations.custom_fields import (
 from helpline.conversations.models import CustomField, CustomFieldValue
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import Conflict, DomainError
+from helpline.core.ordering import moved_in_order
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
@@ -61,11 +63,13 @@ def create_custom_field(
     taken = _("A field with the key %(key)s exists already.") % {"key": key}
     if CustomField.objects.filter(account=account, applies_to=applies_to, key=key).exists():
         raise Conflict(taken)
+    last = CustomField.objects.filter(account=account, applies_to=applies_to).aggregate(last=Max("position"))["last"]
     try:
         with transaction.atomic():
             field = CustomField.objects.create(
-                account=account, applies_to=applies_to, key=key, label=label, kind=kind, choices=choices
-            )
+                account=account, applies_to=applies_to, key=key, label=label, kind=kind, choices=choices,
+                position=(last or 0) + 1,  # a new field goes last
+            )  # fmt: skip
     except IntegrityError as exc:  # the same key created concurrently
         raise Conflict(taken) from exc
     audit.record(
@@ -97,6 +101,44 @@ def update_custom_field(
         audit.record(account=field.account, actor=actor, action="custom_field.updated", subject=field, data=changed)
         _published(field, "updated", actor)
     return field
+
+
+@transaction.atomic
+def reorder_custom_fields(*, account, public_ids: list[str], actor: Actor = SYSTEM) -> list[CustomField]:
+    """Put the fields of tickets (or of contacts) in this order: ``public_ids`` names each field of one kind exactly
+    once. Anything else (an unknown id, another account's, a field left out or named twice) changes nothing."""
+    rows = CustomField.objects.select_for_update().filter(account=account, public_id__in=public_ids)
+    named = {f.public_id: f for f in rows}
+    unknown = [public_id for public_id in public_ids if public_id not in named]
+    if unknown:
+        raise FieldValueError("ids", _("There is no custom field with the id %(id)s.") % {"id": unknown[0]})
+    kinds = {f.applies_to for f in named.values()}
+    if len(kinds) > 1:
+        raise FieldValueError("ids", _("Reorder the fields of tickets and those of contacts separately."))
+    applies_to = kinds.pop() if kinds else None
+    fields = list(CustomField.objects.filter(account=account, applies_to=applies_to).order_by("position", "id"))
+    if len(public_ids) != len(set(public_ids)) or set(public_ids) != {f.public_id for f in fields}:
+        raise FieldValueError("ids", _("List every field of tickets (or of contacts) exactly once."))
+    before = [f.public_id for f in fields]
+    ordered = [named[public_id] for public_id in public_ids]
+    for position, field in enumerate(ordered, start=1):
+        field.position = position
+    CustomField.objects.bulk_update(ordered, ["position"])
+    if before != list(public_ids):
+        audit.record(
+            account=account, actor=actor, action="custom_field.reordered", subject=account,
+            data={"applies_to": applies_to, "order": [f.key for f in ordered]},
+        )  # fmt: skip
+        _published(ordered[0], "reordered", actor)
+    return ordered
+
+
+@transaction.atomic
+def move_custom_field(*, field: CustomField, offset: int, actor: Actor = SYSTEM) -> list[CustomField]:
+    """Move the field up (offset -1) or down (+1) among the fields of its kind."""
+    kind = CustomField.objects.filter(account_id=field.account_id, applies_to=field.applies_to)
+    order = moved_in_order(kind, field.public_id, offset)
+    return reorder_custom_fields(account=field.account, public_ids=order, actor=actor)
 
 
 @transaction.atomic

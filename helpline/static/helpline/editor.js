@@ -4,7 +4,9 @@
    Images pasted or dropped into the box become files of the reply (composer.js lists them) named image-….ext and
    are shown inline: the HTML refers to them as cid:<file name>, which the server turns into the attachment's
    authorised URL (and the email channel into inline parts). The box takes over the textarea's id, so the "/"
-   canned messages (replies.js), the predefined answers and the r shortcut find it as before. */
+   canned messages (replies.js), the predefined answers and the r shortcut find it as before. The internal note and
+   forward boxes are rich too but carry no files: their textarea has data-no-images, and images pasted or dropped
+   into them are refused. */
 (function () {
   "use strict";
   var counter = 0;
@@ -130,6 +132,7 @@
     var toolbar = form.querySelector("[data-editor-toolbar]");
     var htmlField = form.querySelector("[data-editor-html]");
     if (!toolbar || !htmlField) return;
+    var takesImages = !("noImages" in textarea.dataset);
     var editor = document.createElement("div");
     editor.className = "editor textarea prose";
     editor.contentEditable = "true";
@@ -185,7 +188,7 @@
       var images = imagesOf(event.clipboardData && event.clipboardData.files);
       if (!images.length) return; // text and formatting paste as the browser does; the server sanitises
       event.preventDefault();
-      insertImages(editor, images);
+      if (takesImages) insertImages(editor, images);
     });
     editor.addEventListener("drop", function (event) {
       var files = Array.from((event.dataTransfer && event.dataTransfer.files) || []);
@@ -193,6 +196,7 @@
       if (!images.length) return; // other files: composer.js attaches them
       event.preventDefault();
       event.stopPropagation();
+      if (!takesImages) return;
       var composer = editor.closest("#composer");
       if (composer) composer.classList.remove("composer--dragging");
       if (document.caretRangeFromPoint) {

@@ -105,3 +105,42 @@ def test_the_composer_offers_the_editor_toolbar_with_labels(agent_client, ticket
     ):
         assert f'aria-label="{label}"' in page
     assert "data-rich-editor" in page
+
+
+NOTE_HTML = (
+    '<p>Check <b>billing</b> <a href="https://example.com/x" onclick="steal()">here</a></p><script>steal()</script>'
+)
+NOTE_CLEAN = '<p>Check <b>billing</b> <a href="https://example.com/x" rel="noopener noreferrer nofollow">here</a></p>'
+
+
+def test_a_note_from_the_editor_is_sanitised(agent_client, ticket, agent):
+    response = agent_client.post(
+        f"/agent/tickets/{ticket.public_id}/note/", {"body": "Check billing here", "body_html": NOTE_HTML}
+    )
+    assert response.status_code == 302
+    note = Message.objects.filter(ticket=ticket).order_by("id").last()
+    assert (note.kind, note.body_html, note.body_text, note.author_user_id) == (
+        "note", NOTE_CLEAN, "Check billing here", agent.pk,
+    )  # fmt: skip
+
+
+def test_a_forward_cover_note_from_the_editor_is_sanitised(agent_client, ticket):
+    original = Message.objects.filter(ticket=ticket).order_by("id").first()
+    response = agent_client.post(
+        f"/agent/tickets/{ticket.public_id}/forward/",
+        {"message": original.public_id, "to": "courier@example.net", "body": "Check billing here",
+         "body_html": NOTE_HTML},
+    )  # fmt: skip
+    assert response.status_code == 302
+    forward = Message.objects.filter(ticket=ticket).order_by("id").last()
+    assert forward.meta["forward_of"] == original.public_id
+    assert (forward.body_html, forward.body_text) == (NOTE_CLEAN, "Check billing here")
+
+
+def test_note_and_forward_boxes_are_rich_without_images(agent_client, ticket):
+    page = agent_client.get(f"/agent/tickets/{ticket.public_id}/").content.decode()
+    for box in ("reply-body", "note-body", "forward-body"):
+        assert f'aria-controls="{box}" data-editor-toolbar' in page
+        assert f'for="{box}" id="{box}-label"' in page
+    assert page.count("data-rich-editor") == 3
+    assert page.count("data-rich-editor data-no-images") == 2

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpline.core.actors import Actor
-from helpline.core.errors import DomainError, NotFound
+from helpline.core.errors import NotFound
 from helpline.people import actions
 from helpline.people import selectors as people
 from helpline.web.decorators import workspace_view
-from helpline.web.htmx import targets
-from helpline.web.views.contacts import TICKETS_ID, WORK, _tickets, found_or_404, ticket_filter
+from helpline.web.views.contacts import WORK, found_or_404
+from helpline.web.views.people_records import delete_view, page_or_tickets, saved_or_refused, tickets_of
 
 
 def _render_list(request, *, error: str = "", new_values=None, status: int = 200):
@@ -53,24 +52,28 @@ def companies(request):
 @workspace_view(*WORK)
 def create(request):
     values = {"name": request.POST.get("name", "")[:200], "domain": request.POST.get("domain", "")[:253]}
-    try:
-        company = actions.create_company(account=request.membership.account, actor=Actor(user=request.user), **values)
-    except DomainError as exc:
-        return _render_list(request, error=exc.message, new_values=values, status=422)
-    messages.success(request, _("Company %(name)s created.") % {"name": company.name})
-    return redirect("web:company", company.public_id)
+    return saved_or_refused(
+        request,
+        lambda: actions.create_company(account=request.membership.account, actor=Actor(user=request.user), **values),
+        refused=lambda message: _render_list(request, error=message, new_values=values, status=422),
+        done=lambda company: _("Company %(name)s created.") % {"name": company.name},
+        to=_url,
+    )
+
+
+def _url(company) -> str:
+    return reverse("web:company", args=[company.public_id])
 
 
 def _render_company(request, company, *, error: str = "", status: int = 200):
     account = request.membership.account
-    f = ticket_filter(request, company_id=company.pk)
     context = {
         "company": company,
         "contacts": people.list_contacts(account, company=company, limit=200),
         "error": error,
         "nav": "contacts",
         "area": "companies",
-        **_tickets(request, f, "web:company", company.public_id),
+        **tickets_of(request, company, field="company_id", url_name="web:company"),
     }
     return render(request, "contacts/company.html", context, status=status)
 
@@ -79,34 +82,25 @@ def _render_company(request, company, *, error: str = "", status: int = 200):
 @workspace_view(*WORK)
 def company_page(request, public_id):
     company = found_or_404(people.access_company, request.membership.account, public_id)
-    if targets(request, TICKETS_ID):
-        f = ticket_filter(request, company_id=company.pk)
-        return render(request, "contacts/_tickets.html", _tickets(request, f, "web:company", company.public_id))
-    return _render_company(request, company)
+    return page_or_tickets(request, company, _render_company, field="company_id", url_name="web:company")
 
 
 @require_POST
 @workspace_view(*WORK)
 def edit(request, public_id):
     company = found_or_404(people.access_company, request.membership.account, public_id)
-    try:
-        actions.update_company(
-            company=company,
-            name=request.POST.get("name", "")[:200],
-            domain=request.POST.get("domain", "")[:253],
-            actor=Actor(user=request.user),
-        )
-    except DomainError as exc:
-        company.refresh_from_db()
-        return _render_company(request, company, error=exc.message, status=422)
-    messages.success(request, _("Company saved."))
-    return redirect("web:company", company.public_id)
+    name, domain = request.POST.get("name", "")[:200], request.POST.get("domain", "")[:253]
+    return saved_or_refused(
+        request,
+        lambda: actions.update_company(company=company, name=name, domain=domain, actor=Actor(user=request.user)),
+        refused=lambda message: _render_company(request, company, error=message, status=422),
+        reload=company, done=_("Company saved."), to=_url(company),
+    )  # fmt: skip
 
 
-@require_POST
-@workspace_view(*WORK)
-def delete(request, public_id):
-    company = found_or_404(people.access_company, request.membership.account, public_id)
-    actions.delete_company(company=company, actor=Actor(user=request.user))
-    messages.success(request, _("Company %(name)s deleted; its contacts stay.") % {"name": company.name})
-    return redirect("web:companies")
+delete = delete_view(
+    people.access_company,
+    lambda company, actor: actions.delete_company(company=company, actor=actor),
+    done=lambda company: _("Company %(name)s deleted; its contacts stay.") % {"name": company.name},
+    to="web:companies",
+)

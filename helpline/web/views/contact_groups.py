@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +13,7 @@ from helpline.people import actions, segments
 from helpline.people import selectors as people
 from helpline.web.decorators import workspace_view
 from helpline.web.views.contacts import WORK, found_or_404
+from helpline.web.views.people_records import delete_view, saved_or_refused
 
 RULE_ROWS = 3  # empty condition rows the form offers below the rule's own
 
@@ -26,10 +27,16 @@ def rule_from_form(post) -> dict:
     return {"match": post.get("match", "all"), "conditions": conditions}
 
 
+def _posted(post) -> dict:
+    """The group form's name, description and rule."""
+    return {"name": post.get("name", "")[:100], "description": post.get("description", "")[:255],
+            "rule": rule_from_form(post)}  # fmt: skip
+
+
 def _field_choices(account) -> list[tuple[str, str]]:
     from helpline.conversations.models import CustomField
 
-    custom = CustomField.objects.filter(account=account, applies_to=CustomField.CONTACT).order_by("label")
+    custom = CustomField.objects.filter(account=account, applies_to=CustomField.CONTACT).order_by("position", "id")
     return [
         *((key, str(label)) for key, label in segments.FIELDS.items()),
         *((f"{segments.CUSTOM_PREFIX}{key}", label) for key, label in custom.values_list("key", "label")),
@@ -69,17 +76,18 @@ def groups(request):
 @require_POST
 @workspace_view(*WORK)
 def create(request):
-    values = {
-        "name": request.POST.get("name", "")[:100],
-        "description": request.POST.get("description", "")[:255],
-        "rule": rule_from_form(request.POST),
-    }
-    try:
-        group = actions.create_group(account=request.membership.account, actor=Actor(user=request.user), **values)
-    except DomainError as exc:
-        return _render_list(request, error=exc.message, values=values, status=422)
-    messages.success(request, _("Group %(name)s created.") % {"name": group.name})
-    return redirect("web:contact-group", group.public_id)
+    values = _posted(request.POST)
+    return saved_or_refused(
+        request,
+        lambda: actions.create_group(account=request.membership.account, actor=Actor(user=request.user), **values),
+        refused=lambda message: _render_list(request, error=message, values=values, status=422),
+        done=lambda group: _("Group %(name)s created.") % {"name": group.name},
+        to=_url,
+    )
+
+
+def _url(group) -> str:
+    return reverse("web:contact-group", args=[group.public_id])
 
 
 def _render_group(request, group, *, error: str = "", rule=None, status: int = 200):
@@ -108,26 +116,18 @@ def group_page(request, public_id):
 @workspace_view(*WORK)
 def edit(request, public_id):
     group = found_or_404(people.access_group, request.membership.account, public_id)
-    rule = rule_from_form(request.POST)
-    try:
-        actions.update_group(
-            group=group,
-            name=request.POST.get("name", "")[:100],
-            description=request.POST.get("description", "")[:255],
-            rule=rule,
-            actor=Actor(user=request.user),
-        )
-    except DomainError as exc:
-        group.refresh_from_db()
-        return _render_group(request, group, error=exc.message, rule=rule, status=422)
-    messages.success(request, _("Group saved."))
-    return redirect("web:contact-group", group.public_id)
+    values = _posted(request.POST)
+    return saved_or_refused(
+        request,
+        lambda: actions.update_group(group=group, actor=Actor(user=request.user), **values),
+        refused=lambda message: _render_group(request, group, error=message, rule=values["rule"], status=422),
+        reload=group, done=_("Group saved."), to=_url(group),
+    )  # fmt: skip
 
 
-@require_POST
-@workspace_view(*WORK)
-def delete(request, public_id):
-    group = found_or_404(people.access_group, request.membership.account, public_id)
-    actions.delete_group(group=group, actor=Actor(user=request.user))
-    messages.success(request, _("Group %(name)s deleted.") % {"name": group.name})
-    return redirect("web:contact-groups")
+delete = delete_view(
+    people.access_group,
+    lambda group, actor: actions.delete_group(group=group, actor=actor),
+    done=lambda group: _("Group %(name)s deleted.") % {"name": group.name},
+    to="web:contact-groups",
+)

@@ -9,27 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from helpline.conversations.selectors import TicketFilter, list_ticket_summaries
 from helpline.conversations.statuses import Status
-from helpline.conversations.visibility import restricted_user_id
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError, NotFound
 from helpline.people import actions
 from helpline.people import selectors as people
-from helpline.tenancy import permissions
 from helpline.web.decorators import workspace_view
 from helpline.web.htmx import targets
+from helpline.web.views.people_records import WORK, found_or_404, page_or_tickets, saved_or_refused, tickets_of
 
-WORK = (permissions.WORK_TICKETS,)
+__all__ = ["WORK", "found_or_404"]  # other contact views import them from here
 LIST_ID = "contact-list"
-TICKETS_ID = "contact-tickets"
-
-
-def found_or_404(fetch, *args):
-    try:
-        return fetch(*args)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 class ContactListQuery:
@@ -94,29 +84,6 @@ def contacts(request):
     return render(request, "contacts/contacts.html", context)
 
 
-def _tickets(request, f: TicketFilter, url_name: str, public_id: str):
-    """A keyset page of tickets (newest activity first) of a contact or company, as the inbox rows show them."""
-    cursor = request.GET.get("cursor", "") or None
-    try:
-        tickets, next_cursor = list_ticket_summaries(request.membership.account, f, cursor=cursor)
-    except DomainError:
-        tickets, next_cursor = list_ticket_summaries(request.membership.account, f)
-    base = reverse(url_name, args=[public_id])
-    status = f"status={f.status}&" if f.status else ""
-    return {
-        "tickets": tickets,
-        "tickets_older_url": f"{base}?{status}cursor={next_cursor}" if next_cursor else "",
-        "ticket_status": f.status,
-    }
-
-
-def ticket_filter(request, **kwargs) -> TicketFilter:
-    status = request.GET.get("status", "")
-    return TicketFilter(
-        status=status if status in Status.values else "", viewer=restricted_user_id(request.membership), **kwargs
-    )
-
-
 def render_contact(request, contact, *, error: str = "", error_for: str = "", status: int = 200):
     account = request.membership.account
     context = {
@@ -133,7 +100,7 @@ def render_contact(request, contact, *, error: str = "", error_for: str = "", st
         "area": "contacts",
         "ticket_statuses": [(s.value, s.label) for s in Status],
         "addable_kinds": actions.ADDABLE_KINDS,
-        **_tickets(request, ticket_filter(request, contact_id=contact.pk), "web:contact", contact.public_id),
+        **tickets_of(request, contact, field="contact_id", url_name="web:contact"),
     }
     return render(request, "contacts/contact.html", context, status=status)
 
@@ -142,10 +109,7 @@ def render_contact(request, contact, *, error: str = "", error_for: str = "", st
 @workspace_view(*WORK)
 def contact_page(request, public_id):
     contact = found_or_404(people.access_contact, request.membership.account, public_id)
-    if targets(request, TICKETS_ID):
-        f = ticket_filter(request, contact_id=contact.pk)
-        return render(request, "contacts/_tickets.html", _tickets(request, f, "web:contact", contact.public_id))
-    return render_contact(request, contact)
+    return page_or_tickets(request, contact, render_contact, field="contact_id", url_name="web:contact")
 
 
 @require_POST
@@ -154,20 +118,20 @@ def edit_contact(request, public_id):
     account = request.membership.account
     contact = found_or_404(people.access_contact, account, public_id)
     company_id = request.POST.get("company", "")
-    try:
-        company = people.access_company(account, company_id) if company_id else None
+
+    def change():
         actions.update_contact(
             contact=contact,
             name=request.POST.get("name", "")[:200],
             email=request.POST.get("email", "")[:254],
-            company=company,
+            company=people.access_company(account, company_id) if company_id else None,
             actor=Actor(user=request.user),
         )
-    except DomainError as exc:
-        contact.refresh_from_db()
-        return render_contact(request, contact, error=exc.message, error_for="edit", status=422)
-    messages.success(request, _("Contact saved."))
-    return redirect("web:contact", contact.public_id)
+
+    return saved_or_refused(
+        request, change, refused=_refused_on(request, contact, "edit"), reload=contact, done=_("Contact saved."),
+        to=_url(contact),
+    )  # fmt: skip
 
 
 @require_POST
@@ -192,17 +156,16 @@ def merge(request, public_id):
     contact = found_or_404(people.access_contact, account, public_id)
     named = request.POST.get("duplicate", "").strip()
     duplicate = people.find_contact(account, named)
-    if duplicate is None:
-        return render_contact(
-            request, contact, error=_("No contact has the address or id %(v)s.") % {"v": named[:254]},
-            error_for="merge", status=422,
-        )  # fmt: skip
-    try:
+
+    def change():
+        if duplicate is None:
+            raise DomainError(_("No contact has the address or id %(v)s.") % {"v": named[:254]})
         actions.merge_contacts(survivor=contact, duplicate=duplicate, actor=Actor(user=request.user))
-    except DomainError as exc:
-        return render_contact(request, contact, error=exc.message, error_for="merge", status=422)
-    messages.success(request, _("%(name)s was merged into this contact.") % {"name": duplicate.display_name})
-    return redirect("web:contact", contact.public_id)
+        return _("%(name)s was merged into this contact.") % {"name": duplicate.display_name}
+
+    return saved_or_refused(
+        request, change, refused=_refused_on(request, contact, "merge"), done=lambda text: text, to=_url(contact)
+    )
 
 
 def _render_card(request, contact, *, error: str = "", status: int = 200):
@@ -244,6 +207,15 @@ def delete_note(request, public_id, note_id):
         return _render_card(request, contact)
     messages.success(request, _("Note deleted."))
     return redirect("web:contact", contact.public_id)
+
+
+def _url(contact) -> str:
+    return reverse("web:contact", args=[contact.public_id])
+
+
+def _refused_on(request, contact, form: str):
+    """The contact page again with the reason under ``form`` (422)."""
+    return lambda message: render_contact(request, contact, error=message, error_for=form, status=422)
 
 
 @require_POST

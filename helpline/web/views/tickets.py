@@ -105,13 +105,14 @@ def history_partial(request, public_id):
 def _write(request, ticket, state: ComposerState) -> None:
     actor = Actor(user=request.user)
     if state.mode == NOTE:
-        add_note(ticket=ticket, author=request.user, text=state.body, actor=actor)
+        add_note(ticket=ticket, author=request.user, text=state.body, html_body=state.body_html, actor=actor)
         return
     if state.mode == FORWARD:
         send_reply(
             ticket=ticket,
             author=request.user,
             text=state.body,
+            html_body=state.body_html,
             actor=actor,
             to=parse_addresses(state.to),
             cc=parse_addresses(state.cc),
@@ -177,7 +178,7 @@ def post_reply(request, public_id):
 @workspace_view(*WORK)
 def post_note(request, public_id):
     ticket = ticket_or_404(request, public_id)
-    return _compose(request, ticket, ComposerState(mode=NOTE, body=request.POST.get("body", "")))
+    return _compose(request, ticket, ComposerState.from_post(request.POST, mode=NOTE))
 
 
 @require_POST

@@ -6,7 +6,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from helpline.conversations.actions import create_custom_field, delete_custom_field, update_custom_field
+from helpline.conversations.actions import (
+    create_custom_field,
+    delete_custom_field,
+    move_custom_field,
+    update_custom_field,
+)
 from helpline.conversations.custom_fields import get_custom_field, list_custom_fields
 from helpline.conversations.models import CustomField
 from helpline.core.actors import Actor
@@ -69,6 +74,18 @@ def update(request, public_id):
     except DomainError as exc:
         return _render(request, error=exc.message, error_for=public_id, status=exc.status)
     return saved(request, KEY, _("Field %(label)s saved.") % {"label": field.label})
+
+
+@require_POST
+@section_view(KEY)
+def move(request, public_id):
+    """Move the field one place up or down among the fields of its kind (plain buttons: no script needed)."""
+    field = _field_or_404(request, public_id)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if offset is None:
+        return saved(request, KEY, _("Nothing was moved."))
+    move_custom_field(field=field, offset=offset, actor=Actor(user=request.user))
+    return saved(request, KEY, _("The order was saved."))
 
 
 @require_POST
