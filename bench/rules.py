@@ -16,6 +16,22 @@ Measured, per event (a customer message on one of 20 tickets):
   run       ``run_event_rules`` in full when 1% of the rules (every 100th keyword is in the message) act: their
             actions (add a tag) go through conversations.actions with audit rows and the execution log.
 Plus the cold compile of the whole rule book (after any rule change).
+
+Time-rule sweep (``--sweep``), on a database seeded by bench/inbox.py (1,000,000 tickets of account "bench" plus
+100,000 of "other", spread over two years):
+
+    .venv/bin/python bench/inbox.py --tickets 1000000 --data-dir var/bench1m --seed-only
+    .venv/bin/python bench/rules.py --sweep --reuse --data-dir var/bench1m
+    HELPLINE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+      .venv/bin/python bench/inbox.py --tickets 1000000 --database-name helpline_bench_1m --seed-only
+    HELPLINE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+      .venv/bin/python bench/rules.py --sweep --reuse --database-name helpline_bench_1m
+
+Eight time rules on "bench" (each clock, in calendar hours and in the business hours of a Mon–Fri 9–17 Berlin
+calendar with a holiday; waits from 1 hour to 3 days; conditions on status and priority). Measured: the steady
+sweep (every rule caught up to a minute ago: the tickets whose clock passed its threshold in the last minute),
+the sweep after an hour without one, and the queries and tickets each reads — against the 1.1 M tickets in the
+table. The sweep's rules then fire for real (tags); the rules and firings are removed again afterwards.
 """
 
 from __future__ import annotations
@@ -40,7 +56,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-name", help="PostgreSQL: bench database name (default helpline_bench_rules_<n>)")
     parser.add_argument("--keep", action="store_true", help="keep the temp SQLite data dir")
     parser.add_argument("--json", help="write the result to this JSON file")
+    parser.add_argument("--sweep", action="store_true", help="measure the time-rule sweep on a seeded database")
+    parser.add_argument("--reuse", action="store_true", help="--sweep: the database seeded by bench/inbox.py")
     args = parser.parse_args(argv)
+    if args.sweep:
+        args.tickets = 1_000_000
+        args.database_name = args.database_name or "helpline_bench_1000000"
+        return sweep_main(args)
     args.reuse, args.tickets = False, args.rules
     args.database_name = args.database_name or f"helpline_bench_rules_{args.rules}"
 
@@ -187,6 +209,120 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
+
+
+SWEEP_RULES = [  # (clock, minutes, hours, conditions)
+    ("created", 60, "calendar", [{"field": "ticket.status", "op": "eq", "value": "new"}]),
+    ("created", 24 * 60, "business", [{"field": "ticket.priority", "op": "in", "value": ["high", "urgent"]}]),
+    ("customer_message", 4 * 60, "calendar", [{"field": "ticket.status", "op": "eq", "value": "open"}]),
+    ("customer_message", 8 * 60, "business", [{"field": "ticket.status", "op": "in", "value": ["new", "open"]}]),
+    ("agent_message", 3 * 24 * 60, "calendar", [{"field": "ticket.status", "op": "eq", "value": "answered"}]),
+    ("agent_message", 16 * 60, "business", [{"field": "ticket.status", "op": "eq", "value": "answered"}]),
+    ("status_changed", 2 * 24 * 60, "calendar", [{"field": "ticket.status", "op": "eq", "value": "postponed"}]),
+    ("status_changed", 60, "business", [{"field": "ticket.status", "op": "eq", "value": "new"}]),
+]
+
+
+def sweep_main(args) -> None:
+    """The time-rule sweep over a seeded database (see the module's doc)."""
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    vendor, _cleanup = configure(args)
+    import django
+
+    django.setup()
+    from datetime import date, timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpline.automation.actions import create_time_rule
+    from helpline.automation.models import RuleExecution, TimeRule, TimeRuleFiring
+    from helpline.automation.timerules import sweep as sweeping
+    from helpline.calendars.models import BusinessCalendar, Holiday
+    from helpline.conversations.models import Ticket
+    from helpline.core import clock
+    from helpline.core.actors import Actor
+    from helpline.tenancy.models import Account
+
+    call_command("migrate", interactive=False, verbosity=0)
+    account = Account.objects.get(slug="bench")
+    total = Ticket.objects.count()
+    log(f"{vendor}: {total:,} tickets")
+    if Ticket.objects.filter(status_changed_at__isnull=True).exists():  # a database seeded before the clocks
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE conversations_ticket SET status_changed_at = last_activity_at, "
+                "last_customer_message_at = created_at, last_agent_message_at = first_response_at "
+                "WHERE status_changed_at IS NULL"
+            )
+            cursor.execute("ANALYZE conversations_ticket")
+        log(f"clocks filled from the seeded times in {time.perf_counter() - started:.0f}s")
+    TimeRule.objects.filter(account=account).delete()
+    calendar = BusinessCalendar.objects.filter(account=account, name="Bench office").first()
+    if calendar is None:
+        week = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+        calendar = BusinessCalendar.objects.create(account=account, name="Bench office", timezone="Europe/Berlin",
+                                                   weekly=week)  # fmt: skip
+        Holiday.objects.create(account=account, calendar=calendar, date=date(2026, 12, 25), recurring=True)
+    rules = []
+    for n, (clock_name, minutes, hours, conditions) in enumerate(SWEEP_RULES):
+        rules.append(create_time_rule(
+            account=account, name=f"Sweep {n}", clock=clock_name, after_minutes=minutes, hours=hours,
+            calendar=calendar.public_id if hours == "business" else None,
+            conditions={"groups": [{"conditions": conditions}]}, actions=[{"type": "add_tags", "tags": ["swept"]}],
+            actor=Actor(),
+        ))  # fmt: skip
+    now = clock.now()
+
+    def caught_up(behind: timedelta) -> None:
+        """Every rule's position where a sweep ``behind`` ago left it."""
+        for rule in TimeRule.objects.filter(account=account).select_related("calendar"):
+            upto = sweeping.rule_bound(rule, now - behind)
+            column = sweeping.clocks.column(rule.clock)
+            edge = Ticket.objects.filter(account=account, **{f"{column}__lte": upto}).order_by(f"-{column}", "-id")
+            last = edge.values_list(column, "id").first()
+            TimeRule.objects.filter(pk=rule.pk).update(swept_at=last[0] if last else None,
+                                                       swept_id=last[1] if last else 0)  # fmt: skip
+
+    def measure(name: str, behind: timedelta, runs: int) -> dict:
+        times, judged, queries = [], [], []
+        for _run in range(runs):
+            caught_up(behind)
+            TimeRuleFiring.objects.filter(account=account).delete()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                outcome = sweeping.sweep(now, account_id=account.pk)
+                times.append((time.perf_counter() - start) * 1000)
+            judged.append(outcome.judged)
+            queries.append(len(captured))
+        result = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
+                  "tickets_judged": judged[0], "fired": outcome.fired, "queries": queries[0], "runs": runs}  # fmt: skip
+        log(f"{name}: {result}")
+        return result
+
+    with connection.cursor() as cursor:  # the plan of one candidate query
+        qs = Ticket.objects.filter(account=account, last_customer_message_at__lte=now).order_by(
+            "last_customer_message_at", "id").values_list("last_customer_message_at", "id")[:500]  # fmt: skip
+        sql, params = qs.query.sql_with_params()
+        cursor.execute(("EXPLAIN QUERY PLAN " if vendor == "sqlite" else "EXPLAIN ") + sql, params)
+        plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+    results = {
+        "steady: caught up a minute ago": measure("steady sweep", timedelta(minutes=1), 5),
+        "after an hour without a sweep": measure("an hour behind", timedelta(hours=1), 3),
+    }
+    report = {"database": database_version(), "tickets_in_table": total, "rules": len(rules), "machine": machine(),
+              "sweep": results, "candidate_query_plan": plan, "target_s": 5}  # fmt: skip
+    print(json.dumps(report, indent=2))
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(report, handle, indent=2)
+    RuleExecution.objects.filter(account=account, time_rule__isnull=False).delete()
+    TimeRule.objects.filter(account=account).delete()
 
 
 if __name__ == "__main__":

@@ -43,10 +43,16 @@ class CompiledRule:
     match_all: bool
     groups: tuple[CompiledGroup, ...]
     actions: tuple[dict, ...]
+    kind: str = "event"  # or "time" (helpline.automation.models.TimeRule)
 
     @property
     def pk(self) -> int:
         return self.id
+
+    @property
+    def chain_id(self) -> int:
+        """The rule in a causation chain: event rules by their id, time rules by minus theirs (never equal)."""
+        return self.id if self.kind == "event" else -self.id
 
     @property
     def stops(self) -> bool:
@@ -75,15 +81,20 @@ def compile_conditions(conditions: dict, custom_kinds: dict) -> tuple[bool, tupl
 
 
 def compile_rule(rule, custom_kinds: dict) -> CompiledRule:
+    """An event rule, or a time rule (``kind`` "time", its trigger the clock it measures)."""
+    from helpline.automation.models import TimeRule
+
     match_all, groups = compile_conditions(rule.conditions or {}, custom_kinds)
+    timed = isinstance(rule, TimeRule)
     return CompiledRule(
         id=rule.pk,
         public_id=rule.public_id,
         name=rule.name,
-        trigger=rule.trigger,
+        trigger=rule.clock if timed else rule.trigger,
         match_all=match_all,
         groups=groups,
         actions=tuple(rule.actions or ()),
+        kind="time" if timed else "event",
     )
 
 
@@ -128,10 +139,39 @@ _books: dict[int, CompiledBook] = {}
 _lock = threading.Lock()
 
 
+VERSION_TTL = 60  # seconds a cached rule-book version is trusted without asking the database
+NO_BOOK = 0  # cached: the account has no rule book (no rule was ever made)
+
+
+def _version_key(account_id: int) -> str:
+    return f"automation:rule-book:{account_id}"
+
+
 def current_version(account_id: int) -> int | None:
+    """The account's rule-book version: from the cache (shared by all processes on the scale-out shape: Redis) or,
+    when it is not there, from the database (then cached). A rule change puts the new version in the cache once
+    its transaction commits (``publish_version``), so no process compiles a book before its rules are visible."""
+    from django.core.cache import cache
+
     from helpline.automation.models import RuleBook
 
-    return RuleBook.objects.filter(account_id=account_id).values_list("version", flat=True).first()
+    key = _version_key(account_id)
+    version = cache.get(key)
+    if version is None:
+        version = RuleBook.objects.filter(account_id=account_id).values_list("version", flat=True).first() or NO_BOOK
+        cache.add(key, version, VERSION_TTL)  # add: never over a newer version a change put there meanwhile
+    return None if version == NO_BOOK else version
+
+
+def publish_version(account_id: int, version: int | None) -> None:
+    """After the change's commit: every process sees the new version on its next event (None: forget the cached
+    one, so the next event asks the database)."""
+    from django.core.cache import cache
+
+    if version is None:
+        cache.delete(_version_key(account_id))
+    else:
+        cache.set(_version_key(account_id), version, VERSION_TTL)
 
 
 def load_book(account_id: int, version: int) -> CompiledBook:

@@ -22,6 +22,7 @@ def _account_choices(account) -> dict[str, list[list[str]]]:
     from helpline.channels.registry import registry
     from helpline.conversations.models import CustomField, Tag
     from helpline.replies.models import PredefinedAnswer
+    from helpline.sla.models import SlaLevel
     from helpline.tenancy.models import Brand
     from helpline.tenancy.selectors import list_agent_choices, list_department_choices
     from helpline.webhooks.models import Webhook
@@ -39,7 +40,10 @@ def _account_choices(account) -> dict[str, list[list[str]]]:
         f.TAG: [[name, name] for name in Tag.objects.filter(account=account).values_list("name", flat=True)[:500]],
         "answer": _pairs(PredefinedAnswer.objects.filter(account=account), "public_id", "name"),
         "webhook": _pairs(Webhook.objects.filter(account=account, kind=Webhook.JSON), "public_id", "name"),
+        "slack": _pairs(Webhook.objects.filter(account=account, kind=Webhook.SLACK), "public_id", "name"),
         "ticket_field": _pairs(CustomField.objects.filter(account=account, applies_to="ticket"), "key", "label"),
+        "sla_level": [["none", _("No SLA level")],
+                      *_pairs(SlaLevel.objects.filter(account=account), "public_id", "name")],
     }  # fmt: skip
 
 

@@ -72,30 +72,38 @@ def _log(rule: CompiledRule, ctx: RuleContext, event: ev.Event, outcome: str, re
 def _run(rule: CompiledRule, ctx: RuleContext, event: ev.Event) -> bool:
     """Run one matching rule's actions; True when they all ran."""
     chain = event.causation
-    if rule.id in chain:
+    if rule.chain_id in chain:
         _log(rule, ctx, event, RuleExecution.LOOP)
         return False
     if len(chain) >= MAX_DEPTH:
         _log(rule, ctx, event, RuleExecution.TOO_DEEP)
         return False
+    return apply(
+        rule, ctx, chain, lambda outcome, results=(), error="": _log(rule, ctx, event, outcome, results, error)
+    )
+
+
+def apply(rule: CompiledRule, ctx: RuleContext, chain: tuple[int, ...], record) -> bool:
+    """Run the rule's actions in a savepoint with the rule in the causation chain, then ``record(outcome, results,
+    error)`` what happened (event rules and time rules alike); True when they all ran."""
     actor = Actor(rule=rule)
     results: list[dict] = []
     try:
-        with transaction.atomic(), causation.caused_by((*chain, rule.id)):
+        with transaction.atomic(), causation.caused_by((*chain, rule.chain_id)):
             for action in rule.actions:
                 step = execute(ctx.ticket, action, ctx, actor)
                 results.append(step.as_dict(action["type"]))
                 ctx.ticket.refresh_from_db()
     except DomainError as exc:
-        _log(rule, ctx, event, RuleExecution.FAILED, results, str(exc.message))
+        record(RuleExecution.FAILED, results, str(exc.message))
         ctx.ticket.refresh_from_db()
         return False
     except Exception:
-        log.exception("event rule %s failed on %s", rule.public_id, event.name)
-        _log(rule, ctx, event, RuleExecution.FAILED, results, _("Unexpected error; it has been logged."))
+        log.exception("%s rule %s failed on ticket %s", rule.kind, rule.public_id, ctx.ticket.pk)
+        record(RuleExecution.FAILED, results, _("Unexpected error; it has been logged."))
         ctx.ticket.refresh_from_db()
         return False
-    _log(rule, ctx, event, RuleExecution.APPLIED, results)
+    record(RuleExecution.APPLIED, results)
     return True
 
 

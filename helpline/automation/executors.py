@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from helpline.conversations import actions as conv
-from helpline.conversations.statuses import PRIORITY_BY_NAME, WAITING_STATUSES, Status
+from helpline.conversations.statuses import PRIORITY_BY_NAME, Status
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError
 
@@ -64,51 +63,28 @@ def unassign(ticket, action, ctx, actor, dry) -> Step:
     return Step(_("Unassign"), changed)
 
 
-def _candidates(ticket, action) -> list[int]:
-    """User ids of the active agents who may take the ticket (of the action's department when it names one)."""
-    from helpline.tenancy.models import DepartmentMember, Membership
+def _by_strategy(ticket, action, actor, dry, strategy: str) -> Step:
+    """Automatic assignment's choice (helpline.assignment: an available agent of the action's department, else of
+    the ticket's, under their cap, within business hours); round robin moves that department's shared position."""
+    from helpline.assignment.actions import choose_agent  # the strategies of automatic assignment
 
-    members = Membership.objects.filter(account_id=ticket.account_id, is_active=True)
-    if action.get("department"):
-        department = _department(ticket, action["department"])
-        users = DepartmentMember.objects.filter(department=department).values_list("user_id", flat=True)
-        members = members.filter(user_id__in=users)
-    ids = sorted(members.values_list("user_id", flat=True))
-    if not ids:
-        raise DomainError(_("No agent can take the ticket."))
-    return ids
+    department = {"department": _department(ticket, action["department"])} if action.get("department") else {}
+    user = choose_agent(ticket, strategy, lock=not dry, **department)
+    if user is None:
+        raise DomainError(
+            _("No agent can take the ticket now (online, under their limit of open tickets, within business hours).")
+        )
+    return _assign(ticket, user, actor, dry)
 
 
 def assign_least_load(ticket, action, ctx, actor, dry) -> Step:
-    """The agent with the fewest waiting (new or open) tickets; ties go to the agent who joined first."""
-    from helpline.conversations.models import Ticket
-    from helpline.tenancy.models import User
-
-    ids = _candidates(ticket, action)
-    waiting = Q(ticket__account_id=ticket.account_id, ticket__status__in=WAITING_STATUSES)
-    load = dict(User.objects.filter(pk__in=ids).annotate(n=Count("ticket", filter=waiting)).values_list("pk", "n"))
-    if Ticket.objects.filter(pk=ticket.pk, assignee_id__in=ids, status__in=WAITING_STATUSES).exists():
-        load[ticket.assignee_id] -= 1  # the ticket itself does not count against its own assignee
-    chosen = min(ids, key=lambda pk: (load.get(pk, 0), pk))
-    return _assign(ticket, User.objects.get(pk=chosen), actor, dry)
+    """The available agent with the fewest open tickets."""
+    return _by_strategy(ticket, action, actor, dry, "least_loaded")
 
 
 def assign_round_robin(ticket, action, ctx, actor, dry) -> Step:
-    """The next agent after the one this rule assigned last, in a fixed order."""
-    from helpline.automation.models import Rule
-    from helpline.tenancy.models import User
-
-    ids = _candidates(ticket, action)
-    rule = actor.rule
-    if dry:
-        last = (Rule.objects.filter(pk=rule.id).values_list("state", flat=True).first() or {}).get("last_user_id")
-    else:
-        locked = Rule.objects.select_for_update().get(pk=rule.id)
-        last = (locked.state or {}).get("last_user_id")
-    chosen = next((pk for pk in ids if last is None or pk > last), ids[0])
-    if not dry:
-        Rule.objects.filter(pk=rule.id).update(state={**(locked.state or {}), "last_user_id": chosen})
-    return _assign(ticket, User.objects.get(pk=chosen), actor, dry)
+    """The next available agent after the one chosen last for that department."""
+    return _by_strategy(ticket, action, actor, dry, "round_robin")
 
 
 def transfer(ticket, action, ctx, actor, dry) -> Step:
@@ -236,7 +212,7 @@ def forward(ticket, action, ctx, actor, dry) -> Step:
     return Step(_("Forward the message to %(to)s") % {"to": ", ".join(action["to"])})
 
 
-RULE_EVENT = "event_rule.fired"
+RULE_EVENT, TIME_RULE_EVENT = "event_rule.fired", "time_rule.fired"
 
 
 def call_webhook(ticket, action, ctx, actor, dry) -> Step:
@@ -251,12 +227,54 @@ def call_webhook(ticket, action, ctx, actor, dry) -> Step:
         raise DomainError(_("The webhook of this action no longer exists."))
     if not dry:
         payload = catalog.envelope(
-            event_type=RULE_EVENT,
+            event_type=RULE_EVENT if actor.rule.kind == "event" else TIME_RULE_EVENT,
             account_public_id=ticket.account.public_id,
             data={"rule": {"id": actor.rule.public_id, "name": actor.rule.name}, "ticket": catalog.ticket_data(ticket)},
         )
         delivery.queue(webhook_id=webhook.pk, account_id=ticket.account_id, payload=payload)
     return Step(_("Call the webhook “%(name)s”") % {"name": webhook.name})
+
+
+def set_sla_level(ticket, action, ctx, actor, dry) -> Step:
+    """Give the ticket an SLA level (or "none") by hand: SLA rules no longer change it (helpline.sla)."""
+    from helpline.sla.actions import set_ticket_level
+    from helpline.sla.selectors import level_of_ticket, sla_level_by_id
+
+    level = None
+    if action["sla_level"] != "none":
+        level = sla_level_by_id(ticket.account_id, action["sla_level"])
+        if level is None:
+            raise DomainError(_("The SLA level of this action no longer exists."))
+    current = level_of_ticket(ticket)
+    changed = (current.pk if current else None) != (level.pk if level else None)
+    if not dry and changed:
+        set_ticket_level(ticket=ticket, level=level, actor=actor)
+    if level is None:
+        return Step(_("Remove the SLA level"), changed)
+    return Step(_("Set the SLA level to %(level)s") % {"level": level.name}, changed)
+
+
+def notify_slack(ticket, action, ctx, actor, dry) -> Step:
+    """Post to a Slack incoming webhook of Settings → Webhooks: the text (placeholders filled; the rule's name when
+    empty) and a link to the ticket, through the normal delivery (stored, sent after the commit, retried, logged)."""
+    from helpline.webhooks import catalog, delivery, slack
+    from helpline.webhooks.models import Webhook
+
+    webhook = Webhook.objects.filter(
+        account_id=ticket.account_id, kind=Webhook.SLACK, public_id=action["slack"]
+    ).first()
+    if webhook is None:
+        raise DomainError(_("The Slack webhook of this action no longer exists."))
+    text = _rendered(ticket, action)[0] if action.get("text") else ""
+    if not dry:
+        rule = {"id": actor.rule.public_id, "name": actor.rule.name, "kind": actor.rule.kind}
+        payload = catalog.envelope(
+            event_type=slack.RULE_NOTICE,
+            account_public_id=ticket.account.public_id,
+            data={"rule": rule, "text": text, "ticket": catalog.ticket_data(ticket)},
+        )
+        delivery.queue(webhook_id=webhook.pk, account_id=ticket.account_id, payload=payload)
+    return Step(_("Notify Slack through “%(name)s”") % {"name": webhook.name})
 
 
 def stop(ticket, action, ctx, actor, dry) -> Step:
@@ -286,6 +304,8 @@ EXECUTORS: dict[str, Callable[..., Step]] = {
     "mark_spam": mark_spam,
     "delete": delete,
     "call_webhook": call_webhook,
+    "notify_slack": notify_slack,
+    "set_sla_level": set_sla_level,
     "stop": stop,
 }
 

@@ -68,8 +68,8 @@ ACTIONS: dict[str, ActionKind] = {
         ActionKind("mark_spam", gettext_lazy("Mark as spam")),
         ActionKind("delete", gettext_lazy("Delete the ticket")),
         ActionKind("stop", gettext_lazy("Stop processing further rules")),
-        ActionKind("set_sla_level", gettext_lazy("Set SLA level"), available=False),
-        ActionKind("notify_slack", gettext_lazy("Notify Slack"), available=False),
+        ActionKind("set_sla_level", gettext_lazy("Set SLA level"), ("sla_level",)),
+        ActionKind("notify_slack", gettext_lazy("Notify Slack"), ("slack", "text"), optional=("text",)),
         ActionKind("call_webhook", gettext_lazy("Call a webhook"), ("webhook",)),
     ]
 }  # fmt: skip
@@ -148,6 +148,14 @@ class _References:
             from helpline.webhooks.models import Webhook
 
             return Webhook.objects.filter(account=account, kind=Webhook.JSON).values_list("public_id", flat=True)
+        if kind == "slack":
+            from helpline.webhooks.models import Webhook
+
+            return Webhook.objects.filter(account=account, kind=Webhook.SLACK).values_list("public_id", flat=True)
+        if kind == "sla_level":
+            from helpline.sla.models import SlaLevel
+
+            return [*SlaLevel.objects.filter(account=account).values_list("public_id", flat=True), "none"]
         return []
 
     def check(self, kind: str, value: str, where: str) -> str:
@@ -158,7 +166,9 @@ class _References:
                 f.BRAND: _("No such brand."),
                 f.MAILBOX: _("No such mailbox."),
                 "answer": _("No such predefined answer."),
-                "webhook": _("No such webhook (a signed JSON one; Slack ones are not available to rules yet)."),
+                "webhook": _("No such webhook (a signed JSON one; Slack ones take the action “Notify Slack”)."),
+                "slack": _("No such Slack webhook."),
+                "sla_level": _("No such SLA level."),
             }
             raise RuleInvalid(where, messages[kind])
         return value
@@ -270,7 +280,7 @@ def _action_params(account, kind: ActionKind, item: dict, where: str, refs: _Ref
         at = f"{where}.{name}"
         if name in kind.optional and value in (None, "", []):
             continue
-        if name in ("agent", "department") or name in ("answer", "webhook"):
+        if name in ("agent", "department") or name in ("answer", "webhook", "sla_level", "slack"):
             out[name] = refs.check(name, _text(value, at, limit=16), at)
         elif name == "status":
             if value not in SETTABLE_STATUSES:

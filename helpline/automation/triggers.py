@@ -39,8 +39,8 @@ TRIGGERS: dict[str, Trigger] = {
         Trigger("chat_started", _("Chat started"), (ev.ChatSessionStarted,)),
         Trigger("chat_ended", _("Chat ended"), (ev.ChatSessionEnded,)),
         Trigger("call_ended", _("Call ended"), ()),
-        Trigger("sla_warning", _("SLA warning"), ()),
-        Trigger("sla_breached", _("SLA breached"), ()),
+        Trigger("sla_warning", _("SLA warning"), (ev.SlaWarning,)),
+        Trigger("sla_breached", _("SLA breached"), (ev.SlaBreached,)),
         Trigger("rating_received", _("Rating received"), (ev.RatingReceived,)),
     ]
 }

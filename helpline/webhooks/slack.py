@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from helpline.events import types as e
 
 EXCERPT = 500
+RULE_NOTICE = "rule.slack_notice"
 
 
 def escape(text: str) -> str:
@@ -32,6 +33,9 @@ def message_for(payload: dict) -> dict:
         headline = _("New ticket from %(who)s: %(link)s") % {"who": who, "link": link}
     elif payload.get("type") == e.MessageReceived.name:
         headline = _("%(who)s replied on %(link)s") % {"who": who, "link": link}
+    elif payload.get("type") == RULE_NOTICE:  # an event or time rule's "Notify Slack" action
+        text = escape(data.get("text") or _("Rule “%(name)s”") % {"name": (data.get("rule") or {}).get("name", "")})
+        headline = f"{text}: {link}"
     else:
         headline = _("Test message from Helpline: this Slack webhook works.")
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": headline}}]

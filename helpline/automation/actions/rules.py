@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from helpline.automation import compiler
 from helpline.automation.models import Rule, RuleBook
 from helpline.automation.schema import validate_rule
 from helpline.core.actors import Actor
@@ -23,6 +24,9 @@ def _changed(account_id: int, rule_id: int, change: str, actor: Actor) -> None:
     book, _created = RuleBook.objects.select_for_update().get_or_create(account_id=account_id)
     book.version = secrets.randbits(62)
     book.save(update_fields=["version"])
+    version = book.version
+    compiler.publish_version(account_id, None)  # until the commit: the database's (still the old) version
+    transaction.on_commit(lambda: compiler.publish_version(account_id, version))
     publish_on_commit(
         ev.EventRuleChanged(account_id=account_id, actor_user_id=actor.user_id, rule_id=rule_id, change=change)
     )

@@ -42,3 +42,14 @@ def tags_of(ticket) -> list[str]:
 
 def where(conditions: list[dict], match: str = "all") -> dict:
     return {"match": "all", "groups": [{"match": match, "conditions": conditions}]}
+
+
+def online(account, *users) -> None:
+    """These agents have their workspace open (what automatic assignment, and the rules' strategies, look for)."""
+    from helpline.core import clock
+    from helpline.routing.models import AgentConnection
+
+    for user in users:
+        AgentConnection.objects.create(
+            account=account, user=user, channel_name=f"test.{account.pk}.{user.pk}", connected_at=clock.now()
+        )

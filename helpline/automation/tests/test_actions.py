@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpline.automation.models import RuleExecution
-from helpline.automation.tests.conftest import tags_of
+from helpline.automation.tests.conftest import online, tags_of
 from helpline.conversations import actions as conv
 from helpline.conversations.models import Message
 from helpline.core.actors import Actor
@@ -46,6 +46,7 @@ def test_assign_round_robin_cycles_through_the_departments_agents(account, make_
     b = make_agent(account, "b@acme.test", "Bob")
     team = create_department(account=account, name="Team")
     set_department_members(department=team, users=[a, b])
+    online(account, a, b)
     make_rule(account, actions=[{"type": "assign_round_robin", "department": team.public_id}])
 
     assignees = [run(make_ticket, account, email=f"c{n}@example.com") for n in range(3)]
@@ -61,6 +62,7 @@ def test_assign_least_load_picks_the_agent_with_fewest_waiting_tickets(
     free = make_agent(account, "free@acme.test", "Free")
     team = create_department(account=account, name="Team")
     set_department_members(department=team, users=[busy, free])
+    online(account, busy, free)
     for n in range(2):
         conv.assign_ticket(ticket=make_ticket(account, email=f"old{n}@example.com"), assignee=busy)
     resolved = make_ticket(account, email="done@example.com")

@@ -8,7 +8,7 @@ from helpline.automation.compiler import compile_rule
 from helpline.automation.engine import dry_run
 from helpline.automation.fields import custom_kinds_of
 from helpline.automation.models import Rule, RuleExecution
-from helpline.automation.tests.conftest import where
+from helpline.automation.tests.conftest import online, where
 from helpline.conversations.models import Message, Ticket
 from helpline.security.models import AuditEntry
 
@@ -37,6 +37,7 @@ def test_dry_run_describes_and_changes_nothing(ticket, agent, make_rule, django_
                  {"type": "add_tags", "tags": ["fire"]}, {"type": "send_reply", "text": "Hi {{ contact.name }}"},
                  {"type": "assign_round_robin"}, {"type": "stop"}],
     )  # fmt: skip
+    online(ticket.account, agent, _first_agent(ticket))
     before = _snapshot(ticket)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -55,14 +55,14 @@ def test_create_normalises_and_audits(account):
 
 INVALID = [
     ({"trigger": "nonsense"}, "trigger", "Must be one of:"),
-    ({"trigger": "sla_breached"}, "trigger", "The trigger “SLA breached” is not available yet."),
+    ({"trigger": "call_ended"}, "trigger", "The trigger “Call ended” is not available yet."),
     ({"name": "  "}, "name", "This field is required."),
     ({"actions": []}, "actions", "Add at least one action."),
     ({"actions": [{"type": "explode"}]}, "actions.0.type", "Unknown action explode."),
-    ({"actions": [{"type": "notify_slack"}]}, "actions.0.type", "The action “Notify Slack” is not available yet."),
+    ({"actions": [{"type": "notify_slack", "slack": "0000000000000000"}]}, "actions.0.slack", "No such Slack webhook."),
     ({"actions": [{"type": "call_webhook"}]}, "actions.0.webhook", "This field is required."),
     ({"actions": [{"type": "call_webhook", "webhook": "nope"}]}, "actions.0.webhook", "No such webhook"),
-    ({"actions": [{"type": "set_sla_level"}]}, "actions.0.type", "The action “Set SLA level” is not available yet."),
+    ({"actions": [{"type": "set_sla_level", "sla_level": "nope"}]}, "actions.0.sla_level", "No such SLA level."),
     ({"actions": [{"type": "set_status", "status": "chatting"}]}, "actions.0.status", "Must be one of:"),
     ({"actions": [{"type": "set_priority", "priority": "meh"}]}, "actions.0.priority", "Must be one of:"),
     ({"actions": [{"type": "assign", "agent": "nobody"}]}, "actions.0.agent", "No such agent in this account."),
