@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReplacementsConfig(AppConfig):
+    name = "helpline.replacements"
+    label = "replacements"
