@@ -19,10 +19,16 @@ from helpline.api.routers import (
     internal_tickets,
     messages,
     replies,
+    saved_filters,
     tags,
     tickets,
+    time_rules,
     webhooks,
 )
+from helpline.assignment import api as auto_assignment
+from helpline.notifications import api as notifications_api
+from helpline.replacements import api as replacement_rules
+from helpline.sla.api import router as sla_api
 
 DESCRIPTION = """
 The Helpline REST API. Authenticate with an API key of your account: `Authorization: Bearer <key>`.
@@ -56,7 +62,7 @@ errors.install(api)
 
 for module in (  # bulk first: its /tickets/bulk must match before /tickets/{id}
     bulk, tickets, internal_tickets, messages, contacts, companies, contact_groups, departments, agents, tags,
-    replies, custom_fields,
-    webhooks, event_rules, business_hours,
+    replies, custom_fields, saved_filters,
+    webhooks, event_rules, time_rules, business_hours, replacement_rules, notifications_api, sla_api, auto_assignment,
 ):  # fmt: skip
     api.add_router("", module.router)

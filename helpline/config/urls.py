@@ -10,5 +10,6 @@ urlpatterns = [
     path("widget/<str:key>/leave/", chat_monitoring_views.leave, name="chat-widget-leave"),
     path("widget/", include("helpline.channels.chat.urls")),
     path("survey/", include("helpline.surveys.urls")),
+    path("", include("helpline.notifications.urls")),
     path("", include("helpline.web.urls")),
 ]

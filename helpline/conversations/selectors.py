@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -127,6 +128,12 @@ def _order_field(f: TicketFilter) -> str:
     return "tickettag__last_activity_at" if f.tag else "last_activity_at"
 
 
+def _inbox_order(f: TicketFilter) -> tuple[str, str]:
+    """Newest activity first, ties by ticket id. Under a tag both come from the tag's link row, so the order is
+    exactly that of the ``ticket_tag_inbox`` index (no sort step, no parallel scan of the whole tag)."""
+    return (f"-{_order_field(f)}", "-tickettag__ticket_id" if f.tag else "-pk")
+
+
 def _page_queryset(account, f: TicketFilter, cursor: str | None):
     """The filtered tickets from the cursor on (all when None), newest activity first."""
     qs = _filtered(account, f)
@@ -139,7 +146,7 @@ def _page_queryset(account, f: TicketFilter, cursor: str | None):
             Q(**{f"{order_field}__lte": when}),
             Q(**{f"{order_field}__lt": when}) | Q(**{order_field: when, "pk__lt": pk}),
         )
-    return qs.order_by(f"-{order_field}", "-pk")
+    return qs.order_by(*_inbox_order(f))
 
 
 def list_tickets(account, f: TicketFilter, *, cursor: str | None = None, limit: int = PAGE_SIZE):
@@ -173,6 +180,7 @@ class TicketSummary(NamedTuple):
     assignee_name: str  # "" when nobody is assigned
     department_name: str  # "" without a department
     tag_names: list[str]
+    sla_due_at: datetime | None = None  # the countdown of the row (helpline.sla)
 
 
 _SUMMARY_COLUMNS = (
@@ -184,6 +192,7 @@ _SUMMARY_COLUMNS = (
     "priority",
     "channel",
     "last_activity_at",
+    "sla_due_at",
     "contact__name",
     "contact__primary_email",
     "assignee__name",
@@ -209,6 +218,7 @@ def list_ticket_summaries(account, f: TicketFilter, *, cursor: str | None = None
             assignee_name=assignee_name or assignee_email or "",  # as User.display_name
             department_name=department_name or "",
             tag_names=tag_names[row[0]],
+            sla_due_at=row[8],
         )
         for *row, contact_name, contact_email, assignee_name, assignee_email, department_name in page[:limit]
     ]
@@ -222,6 +232,25 @@ def list_ticket_public_ids(account, f: TicketFilter, *, limit: int) -> list[str]
     return list(_page_queryset(account, f, None).values_list("public_id", flat=True)[:limit])
 
 
+def _stale_key(account_id: int) -> str:
+    return f"tcounts-stale:{account_id}"
+
+
+def forget_ticket_counts(account_id: int) -> None:
+    """The account's cached counts (status and saved-filter counts) computed until now are not used again: a bulk
+    chunk just changed many tickets, and the sidebar should not lag it by the counts' COUNT_TTL."""
+    cache.set(_stale_key(account_id), time.time(), COUNT_TTL + 5)
+
+
+def _cached_counts(key: str, account_id: int):
+    """The cached counts under ``key`` unless they were computed before the account's counts were forgotten."""
+    found = cache.get_many([key, _stale_key(account_id)])
+    entry, stale_since = found.get(key), found.get(_stale_key(account_id))
+    if entry is None or (stale_since is not None and stale_since >= entry[0]):
+        return None
+    return entry[1]
+
+
 _STATUS_SLOT = "\x00status"  # stands for the status in a count compiled once for several statuses
 
 
@@ -231,45 +260,78 @@ def _bounded_count_sql(qs) -> tuple[str, list]:
     return f"(SELECT COUNT(*) FROM ({sql}) AS bounded)", list(params)  # noqa: S608 - SQL compiled by the ORM
 
 
+def _only_status(f: TicketFilter) -> bool:
+    """Whether f filters on nothing but the status: then each status's count is the head of its own index range."""
+    return not f.active and f.viewer is None
+
+
 def count_tickets_by_status(account, f: TicketFilter, statuses: list[str]) -> dict[str, tuple[int, bool]]:
     """Bounded counts under each of these statuses ("" = every active one) and f's other filters, in one query.
 
-    {status: (count, capped)}; no count goes past COUNT_CAP rows. Cached briefly per account and filter.
+    {status: (count, capped)}; no count goes past COUNT_CAP. Cached briefly per account and filter (and dropped
+    when a bulk job changes the account's tickets: forget_ticket_counts).
+
+    Without other filters each status's count reads the head of ``ticket_inbox_status`` (at most COUNT_CAP + 1
+    index entries each). Under other filters every row has to be checked, and a status with few tickets would
+    read the filter's whole range once per status: there one pass reads the newest PASS_CAP matching tickets
+    and counts them by status; when the pass stops at PASS_CAP, every count is shown as "at least" (capped).
     """
     f = replace(f, status="")
     key = f"tcounts:{account.pk}:{hashlib.sha256(repr((f, statuses)).encode()).hexdigest()[:32]}"
-    cached = cache.get(key)
+    cached = _cached_counts(key, account.pk)
     if cached is not None:
         return cached
+    computed_at = time.time()
     for status in statuses:
         _check_status(status)
-    # In the inbox's order, so each bounded count reads the head of the index range the list reads (an
-    # index-only scan of at most COUNT_CAP + 1 entries) rather than whatever the planner estimates cheaper.
-    scoped = _scoped(account, f).order_by(f"-{_order_field(f)}", "-pk")
+    # In the inbox's order, so the counts read the head of the index range the list reads rather than whatever
+    # the planner estimates cheaper.
+    scoped = _scoped(account, f).order_by(*_inbox_order(f))
     try:
-        # Compiled twice, not once per status: one status's count with a placeholder for the status, and the
-        # count of every active one.
-        one_status, one_status_params = _bounded_count_sql(scoped.filter(status=_STATUS_SLOT))
-        all_active, all_active_params = _bounded_count_sql(_with_status(scoped, ""))
+        count = _counts_per_status if _only_status(f) else _counts_in_one_pass
+        result = count(scoped, statuses)
     except EmptyResultSet:  # a filter names nothing (a department, agent or tag that is gone)
-        numbers = [0] * len(statuses)
-    else:
-        slot = one_status_params.index(_STATUS_SLOT)
-        subqueries, params = [], []
-        for status in statuses:
-            if status:
-                subqueries.append(one_status)
-                params += [*one_status_params[:slot], status, *one_status_params[slot + 1 :]]
-            else:
-                subqueries.append(all_active)
-                params += all_active_params
-        # One round trip: a scalar subquery per status.
-        with connections[scoped.db].cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(subqueries)}", params)
-            numbers = cursor.fetchone()
-    result = {status: (min(n, COUNT_CAP), n > COUNT_CAP) for status, n in zip(statuses, numbers, strict=True)}
-    cache.set(key, result, COUNT_TTL)
+        result = dict.fromkeys(statuses, (0, False))
+    cache.set(key, (computed_at, result), COUNT_TTL)
     return result
+
+
+PASS_CAP = 5 * COUNT_CAP  # rows one counting pass reads at most under filters
+
+
+def _counts_in_one_pass(scoped, statuses: list[str]) -> dict[str, tuple[int, bool]]:
+    sql, params = scoped.values("status")[:PASS_CAP].query.sql_with_params()
+    with connections[scoped.db].cursor() as cursor:
+        cursor.execute(f"SELECT head.status, COUNT(*) FROM ({sql}) AS head GROUP BY head.status", params)  # noqa: S608
+        by_status = dict(cursor.fetchall())
+    partial = sum(by_status.values()) >= PASS_CAP  # older tickets were not read
+    hidden = (Status.DELETED, Status.SPAM)
+    result = {}
+    for status in statuses:
+        n = by_status.get(status, 0) if status else sum(v for k, v in by_status.items() if k not in hidden)
+        result[status] = (min(n, COUNT_CAP), n > COUNT_CAP or partial)
+    return result
+
+
+def _counts_per_status(scoped, statuses: list[str]) -> dict[str, tuple[int, bool]]:
+    # Compiled twice, not once per status: one status's count with a placeholder for the status, and the count
+    # of every active one.
+    one_status, one_status_params = _bounded_count_sql(scoped.filter(status=_STATUS_SLOT))
+    all_active, all_active_params = _bounded_count_sql(_with_status(scoped, ""))
+    slot = one_status_params.index(_STATUS_SLOT)
+    subqueries, params = [], []
+    for status in statuses:
+        if status:
+            subqueries.append(one_status)
+            params += [*one_status_params[:slot], status, *one_status_params[slot + 1 :]]
+        else:
+            subqueries.append(all_active)
+            params += all_active_params
+    # One round trip: a scalar subquery per status.
+    with connections[scoped.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(subqueries)}", params)
+        numbers = cursor.fetchone()
+    return {status: (min(n, COUNT_CAP), n > COUNT_CAP) for status, n in zip(statuses, numbers, strict=True)}
 
 
 def count_tickets_matching(account, filters: list[TicketFilter]) -> list[tuple[int, bool]]:
@@ -279,12 +341,13 @@ def count_tickets_matching(account, filters: list[TicketFilter]) -> list[tuple[i
     if not filters:
         return []
     key = f"tmatch:{account.pk}:{hashlib.sha256(repr(filters).encode()).hexdigest()[:32]}"
-    cached = cache.get(key)
+    cached = _cached_counts(key, account.pk)
     if cached is not None:
         return cached
+    computed_at = time.time()
     subqueries, params, numbers = [], [], {}
     for index, f in enumerate(filters):
-        qs = _filtered(account, f).order_by(f"-{_order_field(f)}", "-pk")
+        qs = _filtered(account, f).order_by(*_inbox_order(f))
         try:
             sql, sql_params = _bounded_count_sql(qs)
         except EmptyResultSet:  # names something that is gone
@@ -297,7 +360,7 @@ def count_tickets_matching(account, filters: list[TicketFilter]) -> list[tuple[i
             cursor.execute(f"SELECT {', '.join(sql for _index, sql in subqueries)}", params)
             numbers.update(zip([index for index, _sql in subqueries], cursor.fetchone(), strict=True))
     result = [(min(numbers[i], COUNT_CAP), numbers[i] > COUNT_CAP) for i in range(len(filters))]
-    cache.set(key, result, COUNT_TTL)
+    cache.set(key, (computed_at, result), COUNT_TTL)
     return result
 
 

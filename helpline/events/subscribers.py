@@ -10,6 +10,7 @@ from helpline.events import types as e
 
 @cache
 def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
+    from helpline.assignment.subscribers import assign_new_ticket, assign_transferred_ticket, assign_waiting_tickets
     from helpline.automation.subscribers import forget_compiled_rules, run_event_rules
     from helpline.bulk.subscribers import run_bulk_job_soon
     from helpline.channels.chat.monitoring.subscribers import (
@@ -17,10 +18,17 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         push_visit_to_agents,
         push_visitor_chat_to_agents,
     )
-    from helpline.channels.chat.subscribers import push_chat_line, push_chat_state
+    from helpline.channels.chat.subscribers import push_chat_line, push_chat_state, reindex_ticket_unless_chat_line
     from helpline.channels.email.autoreply import notify_resolved
     from helpline.channels.subscribers import deliver_queued_reply
     from helpline.filters.subscribers import forget_cached_lists
+    from helpline.notifications.subscribers import (
+        notify_assignee,
+        notify_customer_reply,
+        notify_mentions,
+        notify_new_ticket,
+        notify_transfer,
+    )
     from helpline.people.subscribers import (
         forget_group_choices,
         reindex_after_merge,
@@ -33,23 +41,60 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         push_to_agents,
         refresh_ticket_scopes,
     )
-    from helpline.search.subscribers import reindex_contact, reindex_ticket
+    from helpline.search.subscribers import reindex_contact
+    from helpline.sla.subscribers import resync_calendar_levels, track_sla
     from helpline.surveys.subscribers import send_survey
     from helpline.tosolve.subscribers import forget_work_policies
     from helpline.webhooks.subscribers import queue_webhook_deliveries as send_webhooks
     from helpline.workspace.subscribers import push_sounds_to_agent
 
-    ticket_changes = (reindex_ticket, push_to_agents)
+    # One reindex per ticket per commit whatever happened; a chat line's a few seconds later (chat.subscribers).
+    ticket_changes = (reindex_ticket_unless_chat_line, push_to_agents)
     return {
-        e.TicketCreated: (*ticket_changes, run_event_rules, send_webhooks),
-        e.MessageReceived: (push_chat_line, *ticket_changes, run_event_rules, send_webhooks),
-        e.ReplyQueued: (push_chat_line, deliver_queued_reply, *ticket_changes, run_event_rules, send_webhooks),
-        e.NoteAdded: (*ticket_changes, send_webhooks),
+        e.TicketCreated: (
+            track_sla,
+            *ticket_changes,
+            run_event_rules,
+            assign_new_ticket,
+            send_webhooks,
+            notify_new_ticket,
+        ),
+        e.MessageReceived: (
+            track_sla,
+            push_chat_line,
+            *ticket_changes,
+            run_event_rules,
+            send_webhooks,
+            notify_customer_reply,
+        ),
+        e.ReplyQueued: (
+            track_sla,
+            push_chat_line,
+            deliver_queued_reply,
+            *ticket_changes,
+            run_event_rules,
+            send_webhooks,
+        ),
+        e.NoteAdded: (*ticket_changes, send_webhooks, notify_mentions),
         e.MessageDeliveryChanged: (push_to_agents,),
-        e.TicketAssigned: (push_to_agents, run_event_rules, send_webhooks),
-        e.TicketTransferred: (push_to_agents, run_event_rules, send_webhooks),
-        e.TicketStatusChanged: (push_to_agents, notify_resolved, send_survey, run_event_rules, send_webhooks),
-        e.TicketPriorityChanged: (push_to_agents, run_event_rules, send_webhooks),
+        e.TicketAssigned: (push_to_agents, run_event_rules, send_webhooks, notify_assignee),
+        e.TicketTransferred: (
+            track_sla,
+            push_to_agents,
+            run_event_rules,
+            assign_transferred_ticket,
+            send_webhooks,
+            notify_transfer,
+        ),
+        e.TicketStatusChanged: (
+            track_sla,
+            push_to_agents,
+            notify_resolved,
+            send_survey,
+            run_event_rules,
+            send_webhooks,
+        ),
+        e.TicketPriorityChanged: (track_sla, push_to_agents, run_event_rules, send_webhooks),
         e.TicketTagged: (push_to_agents, run_event_rules, send_webhooks),
         e.TicketUntagged: (push_to_agents, run_event_rules, send_webhooks),
         e.CustomFieldSet: (push_to_agents,),
@@ -76,7 +121,7 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         e.ChatWithdrawn: (push_chat_to_agents,),
         e.ChatFinished: (push_chat_to_agents,),
         e.ChatInvited: (push_chat_to_agents,),
-        e.AgentPresenceChanged: (push_presence_to_agents,),
+        e.AgentPresenceChanged: (push_presence_to_agents, assign_waiting_tickets),
         e.ChatSessionStarted: (push_to_agents, push_visitor_chat_to_agents, run_event_rules),
         e.ChatSessionAccepted: (push_chat_state, push_to_agents),
         e.ChatSessionEnded: (push_chat_state, push_to_agents, push_visitor_chat_to_agents, run_event_rules),
@@ -85,11 +130,13 @@ def table() -> dict[type[e.Event], tuple[Callable[[e.Event], None], ...]]:
         e.VisitorInvited: (push_invitation_to_visitor,),
         e.CustomFieldDefinitionChanged: (forget_cached_lists,),
         e.SavedFilterChanged: (forget_cached_lists,),
-        e.BusinessCalendarChanged: (forget_work_policies,),
+        e.BusinessCalendarChanged: (forget_work_policies, resync_calendar_levels),
         e.DepartmentChanged: (forget_work_policies, refresh_ticket_scopes),
         e.MembershipChanged: (refresh_ticket_scopes,),
         e.EventRuleChanged: (forget_compiled_rules,),
         e.RatingReceived: (push_to_agents, run_event_rules, send_webhooks),
+        e.SlaWarning: (push_to_agents, run_event_rules, send_webhooks),
+        e.SlaBreached: (push_to_agents, run_event_rules, send_webhooks),
     }
 
 

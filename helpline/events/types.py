@@ -316,7 +316,8 @@ class VisitorInvited(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CustomFieldDefinitionChanged(Event):
-    """A custom field was created, changed or deleted (``change``: created, updated, deleted)."""
+    """A custom field was created, changed, reordered or deleted (``change``: created, updated, reordered,
+    deleted; for reordered, ``field_id`` is the first field of the new order)."""
 
     name: ClassVar[str] = "custom_field.definition_changed"
     field_id: int
@@ -384,6 +385,27 @@ class RatingReceived(TicketEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SlaWarning(TicketEvent):
+    """An SLA target of the ticket (``target``: first_response, next_response, resolution) is due soon
+    (helpline.sla); fired once per target and cycle by the scheduler's sweep."""
+
+    name: ClassVar[str] = "sla.warning"
+    target: str
+    level_id: int
+    due_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlaBreached(TicketEvent):
+    """An SLA target of the ticket passed its due time unmet (helpline.sla); fired once per target and cycle."""
+
+    name: ClassVar[str] = "sla.breached"
+    target: str
+    level_id: int
+    due_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, kw_only=True)
 class SoundPreferenceChanged(Event):
     """An agent chose, uploaded or muted one of their notification sounds (``event``: new_ticket, chat_ring, …)."""
 
@@ -442,4 +464,6 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     EventRuleChanged,
     RatingReceived,
     SoundPreferenceChanged,
+    SlaWarning,
+    SlaBreached,
 )

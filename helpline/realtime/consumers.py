@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 
-from helpline.realtime.groups import agents_of
+from helpline.realtime.groups import agent_user, agents_of
 from helpline.realtime.sockets import HelplineSocket
 from helpline.realtime.ticket_presence import TicketPresence
 from helpline.realtime.ticket_scope import TicketScoped, visible_part
@@ -21,9 +21,11 @@ def _account_for(user, account_public_id: str | None):
 @database_sync_to_async
 def _register_socket(user, account_public_id: str, channel_name: str) -> None:
     from helpline.routing.actions import agent_connected
+    from helpline.routing.nodes import current_node
     from helpline.tenancy.models import Account
 
-    agent_connected(account=Account.objects.get(public_id=account_public_id), user=user, channel_name=channel_name)
+    account = Account.objects.get(public_id=account_public_id)
+    agent_connected(account=account, user=user, channel_name=channel_name, node=current_node())
 
 
 @database_sync_to_async
@@ -48,6 +50,7 @@ class AgentConsumer(TicketPresence, TicketScoped, HelplineSocket):
     there (see ticket_presence)."""
 
     group: str | None = None
+    personal_group: str | None = None  # groups.agent_user: pushes for this agent alone (realtime.personal)
     account_public_id: str | None = None
 
     async def connect(self):
@@ -64,6 +67,8 @@ class AgentConsumer(TicketPresence, TicketScoped, HelplineSocket):
         self.account_public_id = account_id
         await self.load_scope(user, account_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.personal_group = agent_user(account_id, user.public_id)
+        await self.channel_layer.group_add(self.personal_group, self.channel_name)
         await self.accept()
         await _register_socket(user, account_id, self.channel_name)
         await self.send_json({"event": "hello", "account": account_id})
@@ -72,6 +77,7 @@ class AgentConsumer(TicketPresence, TicketScoped, HelplineSocket):
         if self.group:
             await self.leave_ticket()
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.personal_group, self.channel_name)
             await _forget_socket(self.channel_name)
 
     async def receive_json(self, content, **kwargs):
@@ -91,3 +97,7 @@ class AgentConsumer(TicketPresence, TicketScoped, HelplineSocket):
         shown = visible_part(message, self.ticket_scope, self.scope["user"].public_id)
         if shown is not None:
             await self.send_json(shown)
+
+    async def helpline_personal(self, message):
+        """For this agent alone (realtime.personal.push_to_agent), already judged by the sender."""
+        await self.send_json({key: value for key, value in message.items() if key != "type"})

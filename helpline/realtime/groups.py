@@ -23,3 +23,8 @@ def chat_visitor(account_public_id: str, visitor_id: str) -> str:
 def ticket_viewers(account_public_id: str, ticket_public_id: str) -> str:
     """The agent sockets showing one ticket: who views it and who writes a reply (collision detection)."""
     return f"ticket.{account_public_id}.{ticket_public_id}"
+
+
+def agent_user(account_public_id: str, user_public_id: str) -> str:
+    """Every workspace socket of one agent in one account: what is for that agent alone (notifications)."""
+    return f"agent.{account_public_id}.{user_public_id}"

@@ -6,16 +6,19 @@ from collections.abc import Callable
 
 
 def _counters() -> dict[str, Callable]:
-    from helpline.automation.models import Rule
+    from helpline.automation.models import Rule, TimeRule
     from helpline.channels.chat.models import ChatButton
     from helpline.channels.email.models import Mailbox
     from helpline.replies.models import CannedMessage, PredefinedAnswer
     from helpline.security.models import ApiKey
+    from helpline.sla.models import SlaLevel, SlaRule
     from helpline.tenancy.models import Department, Membership, Role
+    from helpline.webhooks.models import Webhook
 
     return {
         "agents": lambda a: Membership.objects.filter(account=a, is_active=True).count(),
         "event_rules": lambda a: Rule.objects.filter(account=a).count(),
+        "time_rules": lambda a: TimeRule.objects.filter(account=a).count(),
         "departments": lambda a: Department.objects.filter(account=a).count(),
         "mailboxes": lambda a: Mailbox.objects.filter(account=a).count(),
         "chat_buttons": lambda a: ChatButton.objects.filter(account=a).count(),
@@ -23,6 +26,9 @@ def _counters() -> dict[str, Callable]:
         "custom_roles": lambda a: Role.objects.filter(account=a).count(),
         "canned_messages": lambda a: CannedMessage.objects.filter(account=a).count(),
         "predefined_answers": lambda a: PredefinedAnswer.objects.filter(account=a).count(),
+        "sla_levels": lambda a: SlaLevel.objects.filter(account=a).count(),
+        "sla_rules": lambda a: SlaRule.objects.filter(account=a).count(),
+        "webhooks": lambda a: Webhook.objects.filter(account=a).count(),
     }
 
 

@@ -1,9 +1,13 @@
-"""The default deadline of a ticket that waits on the team, until SLA levels set real ones.
+"""The default deadline of a ticket that waits on the team and has no running SLA target.
 
 When a ticket starts waiting (it is created, or a customer writes to an answered, postponed or resolved ticket) it is
 due the department's response time later, counted in the department's business hours; a department without its own
 uses the account's (Settings → Departments). Without a calendar the clock runs around the clock. The team's answer
 clears the deadline. "To solve" ranks waiting tickets by it, so a ticket nobody set an SLA level on still rises.
+
+A ticket with an SLA level (helpline.sla) gets the nearest due time of its running targets instead, written right
+after each change commits; when no target of its level runs, or the level is taken away, it falls back to
+``default_due_for`` below, so both agree on one column.
 """
 
 from __future__ import annotations
@@ -60,3 +64,14 @@ def default_due_at(*, account_id: int, department_id: int | None, start: datetim
     """When a ticket that starts waiting at ``start`` is due; a calendar that never opens counts plain time."""
     duration, schedule = response_policy(account_id, department_id)
     return add_business_time(schedule, start, duration) or start + duration
+
+
+def default_due_for(ticket) -> datetime | None:
+    """The default deadline of this ticket as it stands: counted from its last customer message (or creation)
+    while it waits on the team, none otherwise."""
+    from helpline.conversations.statuses import WAITING_STATUSES
+
+    if ticket.status not in WAITING_STATUSES:
+        return None
+    start = ticket.last_customer_message_at or ticket.created_at
+    return default_due_at(account_id=ticket.account_id, department_id=ticket.department_id, start=start)

@@ -44,7 +44,7 @@ _ROW = """      <li>{check}
             <span class="badge badge--{status}">{status_label}</span>
             {priority_badge}
             <span class="ticket-row__assignee">{assignee}</span>
-            <time datetime="{iso_time}" title="{full_time}">{ago}</time>
+            <time datetime="{iso_time}" title="{full_time}">{ago}</time>{due}
           </span>
         </a>
       </li>
@@ -65,6 +65,7 @@ class _PageParts:
         self.unassigned = f"<em>{escape(_('Unassigned'))}</em>"
         self.datetime_format = get_format("DATETIME_FORMAT")
         self.select_label = ""
+        self.due_label = _("Due %(time)s")
 
 
 def render_ticket_rows(tickets: list[TicketSummary], *, selectable: bool = False) -> SafeString:
@@ -104,4 +105,15 @@ def _row(t: TicketSummary, parts: _PageParts) -> str:
         iso_time=when.isoformat(),
         full_time=escape(format_datetime(when, parts.datetime_format)),
         ago=escape(ago(t.last_activity_at)),
+        due=_due(t.sla_due_at, parts),
     )
+
+
+def _due(due_at, parts: _PageParts) -> str:
+    """The SLA countdown (static/sla/countdown.js makes it live): nothing without a due time."""
+    if due_at is None:
+        return ""
+    when = timezone.localtime(due_at) if timezone.is_aware(due_at) else due_at
+    iso = escape(due_at.isoformat())
+    text = escape(parts.due_label % {"time": format_datetime(when, parts.datetime_format)})
+    return f'<time class="sla-due" datetime="{iso}" data-sla-due="{iso}">{text}</time>'

@@ -3,6 +3,9 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from helpline.assignment import views as assignment_settings
+from helpline.replacements import views as replacement_settings
+from helpline.sla.web import urls as sla_urls
 from helpline.web.views import (
     auth,
     bulk,
@@ -46,6 +49,7 @@ from helpline.web.views.settings import chat_buttons as chat_button_settings
 from helpline.web.views.settings import event_rules as event_rule_settings
 from helpline.web.views.settings import routing as routing_settings
 from helpline.web.views.settings import sounds as sound_settings
+from helpline.web.views.settings import time_rules as time_rule_settings
 from helpline.web.views.settings import webhooks as webhook_settings
 
 app_name = "web"
@@ -67,6 +71,7 @@ ticket_urls = [
     path("fields/", ticket_updates.set_ticket_fields, name="ticket-fields"),
     path("contact-fields/", ticket_updates.set_contact_fields, name="ticket-contact-fields"),
     path("split/", ticket_split.split, name="ticket-split"),
+    *sla_urls.ticket_urls,
 ]
 
 settings_urls = [
@@ -82,6 +87,11 @@ settings_urls = [
     path("departments/defaults/", departments.set_defaults, name="settings-departments-defaults"),
     path("departments/defaults/holidays/", departments.add_holiday_view, name="settings-account-holidays"),
     path(
+        "departments/defaults/assignment/",
+        assignment_settings.default_assignment,
+        name="settings-departments-default-assignment",
+    ),
+    path(
         "departments/defaults/holidays/<str:holiday_id>/delete/",
         departments.remove_holiday_view,
         name="settings-account-holiday-delete",
@@ -89,6 +99,11 @@ settings_urls = [
     path("departments/<str:public_id>/", departments.rename, name="settings-departments-rename"),
     path("departments/<str:public_id>/members/", departments.set_members, name="settings-departments-members"),
     path("departments/<str:public_id>/hours/", departments.set_hours, name="settings-departments-hours"),
+    path(
+        "departments/<str:public_id>/assignment/",
+        assignment_settings.department_assignment,
+        name="settings-departments-assignment",
+    ),
     path("departments/<str:public_id>/holidays/", departments.add_holiday_view, name="settings-departments-holidays"),
     path(
         "departments/<str:public_id>/holidays/<str:holiday_id>/delete/",
@@ -101,6 +116,7 @@ settings_urls = [
     path("custom-fields/new/", custom_fields.create, name="settings-custom-fields-create"),
     path("custom-fields/<str:public_id>/", custom_fields.update, name="settings-custom-field"),
     path("custom-fields/<str:public_id>/delete/", custom_fields.delete, name="settings-custom-field-delete"),
+    path("custom-fields/<str:public_id>/move/", custom_fields.move, name="settings-custom-field-move"),
     path("brands/", brands.brands, name="settings-brands"),
     path("brands/new/", brands.create, name="settings-brands-create"),
     path("brands/<str:public_id>/", brands.update, name="settings-brands-update"),
@@ -141,6 +157,13 @@ settings_urls = [
         name="settings-email-template-preview",
     ),
     path("email-templates/<str:kind>/<str:locale>/reset/", email_templates.reset, name="settings-email-template-reset"),
+    path("time-rules/", time_rule_settings.time_rules, name="settings-time-rules"),
+    path("time-rules/new/", time_rule_settings.create, name="settings-time-rules-create"),
+    path("time-rules/<str:public_id>/", time_rule_settings.edit, name="settings-time-rule"),
+    path("time-rules/<str:public_id>/enabled/", time_rule_settings.set_enabled, name="settings-time-rule-enabled"),
+    path("time-rules/<str:public_id>/move/", time_rule_settings.move, name="settings-time-rule-move"),
+    path("time-rules/<str:public_id>/test/", time_rule_settings.test, name="settings-time-rule-test"),
+    path("time-rules/<str:public_id>/delete/", time_rule_settings.delete, name="settings-time-rule-delete"),
     path("event-rules/", event_rule_settings.event_rules, name="settings-event-rules"),
     path("event-rules/new/", event_rule_settings.create, name="settings-event-rules-create"),
     path("event-rules/log/", event_rule_settings.log, name="settings-event-rules-log"),
@@ -150,6 +173,12 @@ settings_urls = [
     path("event-rules/<str:public_id>/move/", event_rule_settings.move, name="settings-event-rule-move"),
     path("event-rules/<str:public_id>/test/", event_rule_settings.test, name="settings-event-rule-test"),
     path("event-rules/<str:public_id>/delete/", event_rule_settings.delete, name="settings-event-rule-delete"),
+    path("replacements/", replacement_settings.rules, name="settings-replacements"),
+    path("replacements/new/", replacement_settings.create, name="settings-replacements-create"),
+    path("replacements/<str:public_id>/", replacement_settings.edit, name="settings-replacement-rule"),
+    path("replacements/<str:public_id>/move/", replacement_settings.move, name="settings-replacement-rule-move"),
+    path("replacements/<str:public_id>/delete/", replacement_settings.delete, name="settings-replacement-rule-delete"),
+    *sla_urls.settings_urls,
     path("webhooks/", webhook_settings.webhooks, name="settings-webhooks"),
     path("webhooks/new/", webhook_settings.create, name="settings-webhooks-create"),
     path("webhooks/ranges/", webhook_settings.set_ranges, name="settings-webhooks-ranges"),

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
-from helpline.core.errors import Conflict, DomainError
+from helpline.core.errors import DomainError
 from helpline.security import audit
+from helpline.tenancy.plans import ensure_within_limit
 from helpline.webhooks import catalog, network, signing
 from helpline.webhooks.models import Webhook, WebhookDelivery, WebhookSettings
 from helpline.webhooks.selectors import forget_active_webhooks
@@ -25,9 +26,6 @@ class InvalidField(DomainError):
     def __init__(self, field: str, message):
         super().__init__(message)
         self.field = field
-
-
-MAX_WEBHOOKS = 100  # no plan limits webhooks yet; this bounds the (unpaginated) list
 
 
 def _clean_name(name: str) -> str:
@@ -94,8 +92,7 @@ def create_webhook(
     """The new webhook and its raw secret ("" for Slack, which signs nothing)."""
     if kind not in dict(Webhook.KIND_CHOICES):
         raise InvalidField("kind", _("Unknown kind of webhook."))
-    if Webhook.objects.filter(account=account).count() >= MAX_WEBHOOKS:
-        raise Conflict(_("An account can have at most %(n)d webhooks.") % {"n": MAX_WEBHOOKS})
+    ensure_within_limit(account, "webhooks")  # the plan's limit (100 even on the unlimited plan)
     secret = signing.new_secret() if kind == Webhook.JSON else ""
     webhook = Webhook.objects.create(
         account=account,

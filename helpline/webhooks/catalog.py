@@ -39,6 +39,8 @@ EVENT_TYPES = {
         EventType(e.TicketUntagged.name, _("Ticket untagged")),
         EventType(e.TicketMerged.name, _("Tickets merged")),
         EventType(e.RatingReceived.name, _("Satisfaction rating received")),
+        EventType(e.SlaWarning.name, _("SLA target due soon")),
+        EventType(e.SlaBreached.name, _("SLA target breached")),
         EventType(e.ContactCreated.name, _("Contact created"), ticket=False),
         EventType(e.ContactChanged.name, _("Contact changed"), ticket=False),
     ]
@@ -148,6 +150,11 @@ def event_data(event: e.Event) -> tuple[dict, object | None] | None:
             Ticket.objects.filter(pk=event.survivor_ticket_id).values_list("public_id", flat=True).first()
         )
         data["merged"] = sorted(merged)
+    elif isinstance(event, (e.SlaWarning, e.SlaBreached)):
+        from helpline.sla.models import SlaLevel
+
+        level = SlaLevel.objects.filter(pk=event.level_id, account_id=event.account_id).first()
+        data["sla"] = {"target": event.target, "due_at": event.due_at, "level": level.public_id if level else None}
     elif isinstance(event, e.RatingReceived):
         from helpline.surveys.models import Rating
 

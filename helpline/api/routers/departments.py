@@ -8,6 +8,7 @@ from helpline.api import selectors
 from helpline.api.auth import account_of, actor_of
 from helpline.api.schemas.common import responses
 from helpline.api.schemas.directory import DepartmentIn, DepartmentList, DepartmentOut
+from helpline.assignment.selectors import with_assignment
 from helpline.tenancy import actions
 from helpline.tenancy import selectors as tenancy
 
@@ -17,7 +18,7 @@ router = Router(tags=["departments"])
 @router.get("/departments", response=responses({200: DepartmentList}), summary="List departments")
 def list_departments(request):
     """By name. The number of departments is bounded by the plan, so the list is not paginated."""
-    return {"items": tenancy.list_departments(account_of(request))}
+    return {"items": with_assignment(tenancy.list_departments(account_of(request)))}
 
 
 @router.post("/departments", response=responses({201: DepartmentOut}, 402, 409), summary="Create a department")

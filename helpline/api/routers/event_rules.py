@@ -27,7 +27,7 @@ from helpline.automation.engine import dry_run
 from helpline.automation.fields import custom_kinds_of
 from helpline.automation.models import Rule
 from helpline.automation.schema import RuleInvalid
-from helpline.automation.selectors import access_rule, list_executions
+from helpline.automation.selectors import access_rule, access_time_rule, list_executions
 from helpline.conversations.access import access_ticket, access_ticket_by_code
 from helpline.conversations.visibility import restricted_user_id
 from helpline.core.errors import NotFound
@@ -127,11 +127,13 @@ def list_rule_executions(request, params: Query[RuleExecutionQuery]):
     """What rules did (or why they were skipped), newest first; filter by rule and by ticket."""
     account = account_of(request)
     rule = access_rule(account, params.rule) if params.rule else None
+    time_rule = access_time_rule(account, params.time_rule) if params.time_rule else None
     membership = membership_of(request)
     ticket = access_ticket(account, params.ticket, membership=membership) if params.ticket else None
     page = list_executions(
         account,
         rule=rule,
+        time_rule=time_rule,
         ticket=ticket,
         before_id=decode_id(params.cursor),
         limit=params.limit + 1,

@@ -11,15 +11,27 @@ from pydantic import Field, StringConstraints
 from helpline.api.schemas.common import Input, text
 
 
+class AutoAssignment(Schema):
+    mode: str = Field(..., description="inherit (the account's default), off, round_robin or least_loaded.")
+    max_open_tickets: int | None = Field(None, description="Open tickets per agent at most; null: no cap.")
+
+
 class DepartmentOut(Schema):
     id: str
     name: str
     description: str
     created_at: datetime
+    auto_assignment: AutoAssignment  # helpline.assignment; change it with PUT /departments/{id}/auto-assignment
 
     @staticmethod
     def resolve_id(obj):
         return obj.public_id
+
+    @staticmethod
+    def resolve_auto_assignment(obj):
+        from helpline.assignment.selectors import department_assignment
+
+        return department_assignment(obj)
 
 
 class DepartmentList(Schema):

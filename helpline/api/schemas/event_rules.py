@@ -106,6 +106,7 @@ class EventRuleTestOut(Schema):
 class RuleExecutionOut(Schema):
     id: str
     rule: str | None
+    time_rule: str | None = Field(None, description="The time rule's id when a time rule acted.")
     rule_name: str
     ticket: str
     ticket_code: str
@@ -125,6 +126,10 @@ class RuleExecutionOut(Schema):
         return obj.rule.public_id if obj.rule_id else None
 
     @staticmethod
+    def resolve_time_rule(obj):
+        return obj.time_rule.public_id if obj.time_rule_id else None
+
+    @staticmethod
     def resolve_ticket(obj):
         return obj.ticket.public_id
 
@@ -140,6 +145,7 @@ class RuleExecutionPage(Schema):
 
 class RuleExecutionQuery(Schema):
     rule: text(16) | None = Field(None, description="Only this rule's executions.")
+    time_rule: text(16) | None = Field(None, description="Only this time rule's executions.")
     ticket: text(16) | None = Field(None, description="Only executions on this ticket (its id).")
     cursor: text(200) | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(50, ge=1, le=200)

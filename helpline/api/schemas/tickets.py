@@ -72,6 +72,9 @@ class TicketOut(Schema):
     last_activity_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
+    sla_due_at: datetime | None = Field(
+        None, description="When the team owes its next answer: the nearest running SLA target (GET /tickets/{id}/sla)."
+    )
     merged_into: str | None = Field(
         None, description="For a merged ticket, the id of the ticket it was merged into (its messages are there)."
     )

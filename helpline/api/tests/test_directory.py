@@ -14,6 +14,9 @@ def _iso(value):
     return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+INHERIT = {"mode": "inherit", "max_open_tickets": None}  # helpline.assignment: the account's default applies
+
+
 def test_departments_list_by_name(api, account):
     support = Department.objects.get(account=account, name="Support")
     sales = create_department(account=account, name="Sales", description="Pre-sales questions")
@@ -23,8 +26,9 @@ def test_departments_list_by_name(api, account):
     assert response.json() == {
         "items": [
             {"id": sales.public_id, "name": "Sales", "description": "Pre-sales questions",
-             "created_at": _iso(sales.created_at)},
-            {"id": support.public_id, "name": "Support", "description": "", "created_at": _iso(support.created_at)},
+             "created_at": _iso(sales.created_at), "auto_assignment": INHERIT},
+            {"id": support.public_id, "name": "Support", "description": "", "created_at": _iso(support.created_at),
+             "auto_assignment": INHERIT},
         ]
     }  # fmt: skip
 
@@ -36,7 +40,7 @@ def test_create_department(api, account):
     department = Department.objects.get(account=account, name="Billing")
     assert response.json() == {
         "id": department.public_id, "name": "Billing", "description": "Invoices",
-        "created_at": _iso(department.created_at),
+        "created_at": _iso(department.created_at), "auto_assignment": INHERIT,
     }  # fmt: skip
     assert AuditEntry.objects.get(subject_id=department.public_id).actor_api_key.account == account
 

@@ -63,11 +63,11 @@ def test_created_rules_run(api, account, make_ticket, django_capture_on_commit_c
 
 
 def test_invalid_rule_is_400_naming_the_field(api, account):
-    bad = {**RULE, "actions": [{"type": "notify_slack"}]}
+    bad = {**RULE, "actions": [{"type": "notify_slack", "slack": "0000000000000000"}]}
     problem = assert_problem(api.post("/event-rules", bad), 400, "invalid")
-    message = "The action “Notify Slack” is not available yet."
+    message = "No such Slack webhook."
     assert problem["detail"] == message
-    assert problem["errors"] == [{"field": "actions.0.type", "in": "body", "message": message, "code": "invalid"}]
+    assert problem["errors"] == [{"field": "actions.0.slack", "in": "body", "message": message, "code": "invalid"}]
 
     deep = {
         **RULE,
@@ -186,7 +186,8 @@ def test_execution_log_by_rule_and_ticket(api, account, ticket, django_capture_o
     by_ticket = api.get("/event-rule-executions", {"ticket": ticket.public_id}).json()
 
     assert by_rule == by_ticket == {"items": [{
-        "id": execution.public_id, "rule": rule_id, "rule_name": "Urgent invoices", "ticket": ticket.public_id,
+        "id": execution.public_id, "rule": rule_id, "time_rule": None, "rule_name": "Urgent invoices",
+        "ticket": ticket.public_id,
         "ticket_code": ticket.code, "event": "ticket.priority_changed", "outcome": "applied", "depth": 0,
         "results": [{"type": "add_tags", "summary": "Add tags: seen", "changed": True}], "error": "",
         "created_at": _iso(execution.created_at),

@@ -48,6 +48,16 @@ def world(keep_test_connection, account, api_key, ticket, agent, make_agent, oth
 
     rule = create_rule(account=account, name="Tag", trigger="ticket_created", conditions={},
                        actions=[{"type": "add_tags", "tags": ["x"]}], actor=Actor(user=agent))  # fmt: skip
+    from helpline.automation.actions import create_time_rule
+
+    time_rule = create_time_rule(account=account, name="Late", clock="created", after_minutes=60,
+                                 actions=[{"type": "add_tags", "tags": ["late"]}], actor=Actor(user=agent))  # fmt: skip
+    from helpline.sla.actions import create_level
+    from helpline.sla.actions import create_rule as create_sla_rule
+
+    sla_level = create_level(account=account, name="Gold", targets={"first_response": {"normal": 60}},
+                             actor=Actor(user=agent))  # fmt: skip
+    sla_rule = create_sla_rule(account=account, name="All", level=sla_level.public_id, actor=Actor(user=agent))
     from helpline.bulk.actions import start_bulk_job
     from helpline.conversations.actions import create_custom_field
     from helpline.people.actions import create_company, create_group
@@ -56,6 +66,12 @@ def world(keep_test_connection, account, api_key, ticket, agent, make_agent, oth
     group = create_group(account=account, name="VIP")
     field = create_custom_field(account=account, applies_to="ticket", key="plan", label="Plan", kind="text")
     job = start_bulk_job(account=account, action="resolve", ticket_ids=[ticket.public_id])
+    from helpline.filters.actions import save_filter
+
+    shared_filter = save_filter(account=account, owner=agent, name="Open", values={"status": "open"}, shared=True)
+    from helpline.replacements.actions import create_rule as create_replacement_rule
+
+    replacement = create_replacement_rule(account=account, pattern="secret", replacement="[x]")
     return {
         "key": api_key,
         "ids": {
@@ -67,10 +83,16 @@ def world(keep_test_connection, account, api_key, ticket, agent, make_agent, oth
             "predefined-answers": answer.public_id,
             "webhooks": hook.public_id,
             "event-rules": rule.public_id,
+            "time-rules": time_rule.public_id,
             "companies": company.public_id,
             "contact-groups": group.public_id,
             "custom-fields": field.public_id,
             "bulk-jobs": job.public_id,
+            "notifications": "0" * 16,  # the world's key has no agent: every notification call is a 403
+            "saved-filters": shared_filter.public_id,
+            "sla-levels": sla_level.public_id,
+            "sla-rules": sla_rule.public_id,
+            "replacement-rules": replacement.public_id,
         },
         "foreign": foreign.public_id,
     }

@@ -34,6 +34,7 @@ def test_ticket_shape(api, ticket, agent):
         "id": ticket.public_id,
         "code": ticket.code,
         "subject": "Printer on fire",
+        "sla_due_at": _iso(ticket.sla_due_at),
         "status": "new",
         "priority": "normal",
         "channel": "web",

@@ -17,6 +17,7 @@ from helpline.channels.email.outbound import brand_for, ticket_mailbox
 from helpline.conversations import actions as conversations
 from helpline.conversations.locks import lock_ticket
 from helpline.conversations.models import Ticket
+from helpline.events.decisions import decide
 from helpline.people.models import Contact
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,10 @@ def notify_resolved(event) -> None:
     """Subscriber for ``TicketStatusChanged``: the "ticket resolved" notice, when the account switched it on."""
     from helpline.conversations.statuses import Status
 
-    if event.to_status != Status.RESOLVED or not templates.may_be_on(event.account_id, EmailTemplate.RESOLVED):
+    if event.to_status != Status.RESOLVED:
+        return
+    key = ("notice_on", event.account_id, EmailTemplate.RESOLVED)
+    if not decide(key, lambda: templates.may_be_on(event.account_id, EmailTemplate.RESOLVED)):
         return
     ticket = Ticket.objects.select_related("account", "contact", "brand").filter(pk=event.ticket_id).first()
     if ticket is not None:

@@ -4,6 +4,8 @@ from helpline.conversations.actions.attachments import store_attachment
 from helpline.conversations.actions.custom_fields import (
     create_custom_field,
     delete_custom_field,
+    move_custom_field,
+    reorder_custom_fields,
     set_contact_fields,
     set_ticket_fields,
     update_custom_field,
@@ -33,6 +35,8 @@ from helpline.conversations.actions.tickets import (
 __all__ = [
     "create_custom_field",
     "delete_custom_field",
+    "move_custom_field",
+    "reorder_custom_fields",
     "set_contact_fields",
     "set_ticket_fields",
     "update_custom_field",

@@ -24,6 +24,7 @@ from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
+from helpline.replacements.rewrite import rewrite_message
 from helpline.security import audit
 from helpline.tosolve.answering import ensure_may_answer
 from helpline.tosolve.deadlines import default_due_at
@@ -77,6 +78,8 @@ def receive_message(
     if kind not in MessageKind.values or kind in (MessageKind.NOTE, MessageKind.SYSTEM):
         raise DomainError(_("Unknown message kind."))
     ticket = lock_ticket(ticket)
+    # The account's search-and-replace rules (helpline.replacements), before the message is stored.
+    text, html_body, new_subject = rewrite_message(ticket=ticket, kind=kind, text=text, html_body=html_body)
     body_html, body_text = body_from(text=text, html_body=html_body)
     message = _new_message(
         ticket,
@@ -96,6 +99,8 @@ def receive_message(
         deadline["sla_due_at"] = default_due_at(
             account_id=ticket.account_id, department_id=ticket.department_id, start=clock.now()
         )
+    if new_subject:
+        deadline["subject"] = new_subject  # the ticket's first message: its subject is the ticket's
     _touch(ticket, status=Status.OPEN if reopened else None, last_customer_message_at=clock.now(), **deadline)
     audit.record(
         account=ticket.account,

@@ -61,6 +61,7 @@
     if (data && data.event) document.dispatchEvent(new CustomEvent("helpline:socket", { detail: data }));
     if (!data || data.event === "hello" || data.event === "pong") return;
     if (data.event.indexOf("ticket.presence") === 0 || data.event.indexOf("workspace.") === 0) return; // presence, sounds
+    if (data.event.indexOf("notification.") === 0) return; // the bell (notifications/bell.js)
     soon("inbox", refreshInbox);
     if (data.ticket) soon("ticket:" + data.ticket, function () { refreshTicket(data.ticket); });
     (data.tickets || []).forEach(function (id) { // tickets.changed: a bulk action's chunk, one message

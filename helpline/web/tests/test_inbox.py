@@ -250,6 +250,8 @@ def test_a_row_shows_the_tickets_fields_escaped(owner_client, account, agent, ma
     moment = clock.now().replace(microsecond=0) - timedelta(hours=3)
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=moment)
     local = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    due = Ticket.objects.get(pk=ticket.pk).sla_due_at  # the default deadline: the row counts down to it
+    due_local = date_format(due.astimezone(ZoneInfo("Europe/Berlin")), "DATETIME_FORMAT")
 
     body = owner_client.get("/agent/").content.decode()
 
@@ -278,7 +280,8 @@ def test_a_row_shows_the_tickets_fields_escaped(owner_client, account, agent, ma
         '            <span class="priority priority--p4">Urgent</span>\n'
         '            <span class="ticket-row__assignee">Alice Agent</span>\n'
         f'            <time datetime="{local.isoformat()}" title="{date_format(local, "DATETIME_FORMAT")}">'
-        "3\xa0hours ago</time>\n"
+        "3\xa0hours ago</time>"
+        f'<time class="sla-due" datetime="{due.isoformat()}" data-sla-due="{due.isoformat()}">Due {due_local}</time>\n'
         "          </span>\n"
         "        </a>\n"
         "      </li>\n"

@@ -52,7 +52,8 @@ def test_the_inbox_counts_every_status_in_one_query(owner_client, account, owner
         response = owner_client.get("/agent/?channel=web")
     counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counting) == 1
-    assert counting[0].count("SELECT COUNT(*)") == 8
+    # Under a filter: one grouped pass over the newest matches (helpline.conversations.selectors).
+    assert "GROUP BY" in counting[0] and counting[0].count("COUNT(") == 1
     assert [(row["value"], row["count"]) for row in response.context["counts"]] == [
         ("", 3),
         ("new", 3),

@@ -25,6 +25,7 @@ SECTION_PAGES = [
     "/agent/settings/email-templates/",
     "/agent/settings/chat-buttons/",
     "/agent/settings/chat-buttons/new/",
+    "/agent/settings/replacements/",
 ]
 WRITES = [
     ("/agent/settings/account/", {"name": "Hacked", "timezone": "UTC", "locale": "en"}),

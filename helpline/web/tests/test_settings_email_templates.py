@@ -213,7 +213,9 @@ def test_an_agent_edits_their_own_signature_sanitised(agent_client, account, age
     page = agent_client.get(PROFILE)
     assert page.status_code == 200
     # a plain agent sees only their own pages: no admin section
-    assert [s.key for s in page.context["sections"]] == ["profile", "canned_messages", "predefined_answers", "sounds"]
+    assert [s.key for s in page.context["sections"]] == [
+        "profile", "canned_messages", "predefined_answers", "sounds", "notifications",
+    ]  # fmt: skip
     raw = '<p>Alice <b>Agent</b></p><script>steal()</script><a href="javascript:alert(1)" onclick="x()">site</a>'
     response = agent_client.post(PROFILE, {"signature_html": raw})
     assert response.status_code == 302 and response["Location"] == PROFILE

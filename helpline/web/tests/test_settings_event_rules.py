@@ -20,7 +20,7 @@ URL = "/agent/settings/event-rules/"
 CONDITIONS = {"match": "all", "groups": [{"match": "all", "conditions": [
     {"field": "ticket.subject", "op": "contains", "value": "fire"}]}]}  # fmt: skip
 ACTIONS = [{"type": "set_priority", "priority": "urgent"}]
-SLACK = "The action “Notify Slack” is not available yet."
+SLACK = "No such Slack webhook."
 BAD_PRIORITY = {"groups": [{"conditions": [{"field": "ticket.priority", "op": "eq", "value": "x"}]}]}
 
 
@@ -74,11 +74,11 @@ def test_create_from_the_editor(owner_client, account):
     ("overrides", "message"),
     [
         ({"name": ""}, "Name: This field is required."),
-        ({"actions": json.dumps([{"type": "notify_slack"}])}, f"Action 1: {SLACK}"),
+        ({"actions": json.dumps([{"type": "notify_slack", "slack": "0000000000000000"}])}, f"Action 1: {SLACK}"),
         ({"actions": "[not json"}, "The rule's actions could not be read; reload the page and try again."),
         ({"conditions": json.dumps(BAD_PRIORITY)},
          "Group 1, condition 1: Must be one of: low, normal, high, urgent."),
-        ({"trigger": "sla_breached"}, "Trigger: The trigger “SLA breached” is not available yet."),
+        ({"trigger": "call_ended"}, "Trigger: The trigger “Call ended” is not available yet."),
     ],
 )  # fmt: skip
 def test_invalid_rules_are_a_422_with_the_message_and_nothing_saved(owner_client, account, overrides, message):

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpline.assignment.views import form_context as assignment_form_context
 from helpline.calendars.actions import add_holiday, remove_holiday
 from helpline.calendars.models import Holiday
 from helpline.calendars.schedule import WEEKDAYS
@@ -99,6 +100,7 @@ def _render(request, *, error: str = "", error_for: str = "", new_values=None, p
             posted.get("response_hours", "") if error_for_form == DEFAULTS else hours_text(account.response_minutes)
         ),
         "time_zones": sorted(zoneinfo.available_timezones()),
+        **assignment_form_context(account, departments),  # helpline.assignment
     }
     return render_section(request, KEY, "settings/departments.html", context, status=422 if error else 200)
 

@@ -43,10 +43,15 @@ SECTIONS = {
         Section("email_templates", _("Email templates"), "web:settings-email-templates", (perms.MANAGE_SETTINGS,)),
         Section("webhooks", _("Webhooks"), "web:settings-webhooks", (perms.MANAGE_SETTINGS,)),
         Section("event_rules", _("Event rules"), "web:settings-event-rules", (perms.MANAGE_SETTINGS,)),
+        Section("time_rules", _("Time rules"), "web:settings-time-rules", (perms.MANAGE_SETTINGS,)),
+        Section("sla_levels", _("SLA levels"), "web:settings-sla-levels", (perms.MANAGE_SETTINGS,)),
+        Section("sla_rules", _("SLA rules"), "web:settings-sla-rules", (perms.MANAGE_SETTINGS,)),
+        Section("replacements", _("Search and replace"), "web:settings-replacements", (perms.MANAGE_SETTINGS,)),
         Section("profile", _("My profile"), "web:settings-profile", (), personal=True),
         Section("canned_messages", _("Canned messages"), "web:settings-canned-messages", (), personal=True),
         Section("predefined_answers", _("Predefined answers"), "web:settings-predefined-answers", (), personal=True),
         Section("sounds", _("Notification sounds"), "web:settings-sounds", (), personal=True),
+        Section("notifications", _("Notifications"), "notifications:preferences", (), personal=True),
     ]
 }
 
