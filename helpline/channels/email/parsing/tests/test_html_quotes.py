@@ -76,8 +76,8 @@ def test_consecutive_quotes_at_the_end_fold_together():
 
 def test_large_and_hostile_html_is_fast():
     html = "<p>new</p>" + "<blockquote>" * 5000 + "x" * 100_000 + "</blockquote>" * 5000
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not make the parser look slow
     visible, quoted = fold_quoted_html(html)
     assert (visible, len(visible) + len(quoted)) == ("<p>new</p>", len(html))
     fold_quoted_html("<div><blockquote>a</blockquote><p>b</p>" * 20_000)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5

@@ -91,18 +91,18 @@ def test_reply_parser_corpus(name: str):
 @pytest.mark.parametrize("name", ["pathological.txt", "email_long_quote.txt"])
 def test_stress_files_are_fast(name: str):
     text = _read(name)
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(10):
         fold_quoted(text)
-    assert (time.perf_counter() - started) / 10 < 0.1  # upstream's bound is 1 s; we stay far below
+    assert (time.process_time() - started) / 10 < 0.1  # upstream's bound is 1 s; we stay far below
 
 
 def test_hostile_inputs_stay_linear():
     lines = ["On " + "x" * 200 + ","] * 20_000 + ["> " * 5000] * 200 + ["-" * 100_000, "wrote:" * 10_000]
-    started = time.perf_counter()
+    started = time.process_time()
     fold_quoted("\n".join(lines))
     fold_quoted("On " * 200_000)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_windows_line_endings():
