@@ -7,6 +7,7 @@ condition that needs it, so an event costs a handful of queries however many rul
 from __future__ import annotations
 
 from helpline.automation import fields as f
+from helpline.automation import rows
 from helpline.automation.operators import normalize
 from helpline.conversations.statuses import PRIORITY_NAMES, Direction
 from helpline.events import types as ev
@@ -19,8 +20,10 @@ def _lower(value):
 
 
 class RuleContext:
-    def __init__(self, ticket, event: ev.Event | None = None):
-        self.ticket = ticket
+    def __init__(self, ticket=None, event: ev.Event | None = None, *, row: dict | None = None):
+        """From a loaded ticket, or from its ``rows.ticket_row`` (the model is then loaded if a rule acts)."""
+        self._ticket = ticket
+        self.row = row if row is not None else rows.ticket_row_of(ticket)
         self.event = event
         self._values: dict[str, object] = {}
         self._norm: dict[str, object] = {}
@@ -28,16 +31,20 @@ class RuleContext:
 
     @classmethod
     def for_event(cls, event: ev.TicketEvent) -> RuleContext | None:
-        from helpline.conversations.models import Ticket
+        # Plain statements, not the ORM: compiling the SQL cost more than judging 1,000 rules (bench/rules.py).
+        row = rows.ticket_row(ticket_id=event.ticket_id, account_id=event.account_id)
+        return cls(event=event, row=row) if row else None
 
-        # A slice, not .first(): a primary-key lookup needs no ORDER BY, and compiling one costs more Python than
-        # the query costs the database (bench/rules.py).
-        found = list(
-            Ticket.objects.filter(pk=event.ticket_id, account_id=event.account_id).select_related(
-                "department", "assignee", "brand", "contact__company"
-            )[:1]
-        )
-        return cls(found[0], event) if found else None
+    @property
+    def ticket(self):
+        """The ticket's model instance, for the actions (loaded on first use when the context began as a row)."""
+        if self._ticket is None:
+            from helpline.conversations.models import Ticket
+
+            self._ticket = Ticket.objects.select_related("department", "assignee", "brand", "contact__company").get(
+                pk=self.row["id"], account_id=self.row["account_id"]
+            )
+        return self._ticket
 
     def norm(self, key: str):
         """The value as conditions compare it: text lower-cased, lists as tuples of lower-cased text (memoised, so
@@ -67,57 +74,65 @@ class RuleContext:
             loader()
 
     def _load_ticket(self) -> None:
-        t = self.ticket
+        t = self.row
         self._values.update(
             {
-                "ticket.subject": t.subject,
-                "ticket.status": t.status,
-                "ticket.priority": PRIORITY_NAMES.get(t.priority),
-                "ticket.channel": t.channel,
-                "ticket.department": t.department.public_id if t.department_id else None,
-                "ticket.assignee": t.assignee.public_id if t.assignee_id else None,
-                "ticket.brand": t.brand.public_id if t.brand_id else None,
-                "ticket.message_count": t.message_count,
+                "ticket.subject": t["subject"],
+                "ticket.status": t["status"],
+                "ticket.priority": PRIORITY_NAMES.get(t["priority"]),
+                "ticket.channel": t["channel"],
+                "ticket.department": t["department"],
+                "ticket.assignee": t["assignee"],
+                "ticket.brand": t["brand"],
+                "ticket.message_count": t["message_count"],
             }
         )
 
     def _load_ticket_tags(self) -> None:
-        self._values["ticket.tags"] = [name.lower() for name in self.ticket.tags.values_list("name", flat=True)]
+        self._values["ticket.tags"] = [name.lower() for name in rows.tag_names(self.row["id"])]
 
     def _load_ticket_field(self) -> None:
         from helpline.conversations.models import CustomFieldValue
 
-        rows = CustomFieldValue.objects.filter(ticket=self.ticket).values_list("field__key", "value")
-        self._values.update({f.TICKET_FIELD + key: _lower(value) for key, value in rows})
+        values = CustomFieldValue.objects.filter(ticket_id=self.row["id"]).values_list("field__key", "value")
+        self._values.update({f.TICKET_FIELD + key: _lower(value) for key, value in values})
 
     def message(self):
-        """The event's message; for other events the ticket's latest message from the customer."""
+        """The event's message as a model (for actions such as forward); for other events the ticket's latest
+        message from the customer."""
         if not hasattr(self, "_message"):
             from helpline.conversations.models import Message
 
             message_id = getattr(self.event, "message_id", None)
-            messages = Message.objects.filter(ticket=self.ticket).defer("body_html")  # conditions read the text
+            messages = Message.objects.filter(ticket_id=self.row["id"])
             if message_id:
                 self._message = next(iter(messages.filter(pk=message_id)[:1]), None)
             else:
                 self._message = messages.filter(direction=Direction.INBOUND).order_by("-id").first()
         return self._message
 
+    def _message_values(self) -> dict | None:
+        """What conditions read of the event's message (see ``message``), without building the model."""
+        if not hasattr(self, "_message_row"):
+            message_id = getattr(self.event, "message_id", None)
+            self._message_row = rows.message_values(self.row["id"], message_id, inbound=Direction.INBOUND)
+        return self._message_row
+
     def _load_message(self) -> None:
-        message = self.message()
+        message = self._message_values()
         if message is not None:
             self._values.update(
                 {
-                    "message.body": message.body_text[:MAX_BODY],
-                    "message.kind": message.kind,
-                    "message.automatic": bool(message.meta.get("automatic")),
+                    "message.body": message["body_text"][:MAX_BODY],
+                    "message.kind": message["kind"],
+                    "message.automatic": bool(message["meta"].get("automatic")),
                 }
             )
 
     def _load_ticket_mailbox(self) -> None:
-        message = self.message()
-        mailbox = (message.meta.get("mailbox") if message is not None else "") or None
-        if mailbox is None and self.ticket.channel == "email":
+        message = self._message_values()
+        mailbox = (message["meta"].get("mailbox") if message is not None else "") or None
+        if mailbox is None and self.row["channel"] == "email":
             from helpline.conversations.models import Message
 
             first = Message.objects.filter(ticket=self.ticket, direction=Direction.INBOUND).order_by("id").first()
@@ -129,32 +144,28 @@ class RuleContext:
         from helpline.core import clock
         from helpline.tosolve.deadlines import response_policy
 
-        _minutes, schedule = response_policy(self.ticket.account_id, self.ticket.department_id)
+        _minutes, schedule = response_policy(self.row["account_id"], self.row["department_id"])
         self._values["ticket.in_business_hours"] = is_open(schedule, clock.now())
 
     def _load_contact(self) -> None:
-        contact = self.ticket.contact
-        self._values.update(
-            {
-                "contact.name": contact.name,
-                "contact.email": contact.primary_email,
-            }
-        )
+        self._values.update({"contact.name": self.row["contact_name"], "contact.email": self.row["contact_email"]})
 
     def _load_contact_groups(self) -> None:
-        names = self.ticket.contact.groups.values_list("name", flat=True)
+        from helpline.people.models import ContactGroup
+
+        names = ContactGroup.objects.filter(contacts__id=self.row["contact_id"]).values_list("name", flat=True)
         self._values["contact.groups"] = [name.lower() for name in names]
 
     def _load_contact_field(self) -> None:
         from helpline.conversations.models import CustomFieldValue
 
-        rows = CustomFieldValue.objects.filter(contact_id=self.ticket.contact_id).values_list("field__key", "value")
-        self._values.update({f.CONTACT_FIELD + key: _lower(value) for key, value in rows})
+        values = CustomFieldValue.objects.filter(contact_id=self.row["contact_id"]).values_list("field__key", "value")
+        self._values.update({f.CONTACT_FIELD + key: _lower(value) for key, value in values})
 
     def _load_company(self) -> None:
-        company = self.ticket.contact.company
-        if company is not None:
-            self._values.update({"company.name": company.name, "company.domain": company.domain})
+        if self.row["company_name"] is not None:
+            row = self.row
+            self._values.update({"company.name": row["company_name"], "company.domain": row["company_domain"]})
 
     def _load_event(self) -> None:
         e = self.event

@@ -79,6 +79,35 @@ def test_every_field_reads_its_value(rich_ticket, agent):
     assert ctx.get("ticket.field.missing") is None
 
 
+def test_a_loaded_ticket_gives_the_same_values_as_the_events_statements(rich_ticket):
+    from helpline.automation import rows
+    from helpline.conversations.models import Ticket
+
+    ticket, _sales = rich_ticket
+    loaded = Ticket.objects.select_related("department", "assignee", "brand", "contact__company").get(pk=ticket.pk)
+    event = ev.TicketCreated(account_id=ticket.account_id, ticket_id=ticket.pk, channel="web")
+
+    assert rows.ticket_row(ticket_id=ticket.pk, account_id=ticket.account_id) == rows.ticket_row_of(loaded)
+    from_row, from_model = RuleContext.for_event(event), RuleContext(loaded, event)
+    assert {key: from_row.get(key) for key in FIELDS} == {key: from_model.get(key) for key in FIELDS}
+
+
+def test_an_events_values_cost_one_statement_per_group(rich_ticket, django_assert_num_queries):
+    ticket, _sales = rich_ticket
+    event = ev.MessageReceived(account_id=ticket.account_id, ticket_id=ticket.pk, message_id=ticket.messages.get().pk)
+    with django_assert_num_queries(3):  # ticket with its joins, tags, message
+        ctx = RuleContext.for_event(event)
+        values = (ctx.get("ticket.subject"), ctx.get("contact.email"), ctx.get("company.domain"))
+        values += (ctx.get("ticket.tags"), ctx.get("message.body"))
+    assert values == ("Invoice 42 overdue", "customer@example.com", "initech.test", ["billing", "vip"],
+                      "Where is my refund?")  # fmt: skip
+
+
+def test_another_accounts_ticket_gives_no_context(ticket, other_account):
+    event = ev.TicketCreated(account_id=other_account.pk, ticket_id=ticket.pk, channel="web")
+    assert RuleContext.for_event(event) is None
+
+
 def test_event_fields_of_each_event(ticket):
     base = {"account_id": ticket.account_id, "ticket_id": ticket.pk}
     priority = RuleContext.for_event(ev.TicketPriorityChanged(**base, from_priority=2, to_priority=4))
