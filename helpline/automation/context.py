@@ -183,4 +183,6 @@ class RuleContext:
             values = {"event.chat_ended_by": e.ended_by}
         elif isinstance(e, ev.RatingReceived):
             values = {"event.rating": e.value, "event.rating_source": e.source}
+        elif isinstance(e, ev.SlaWarning | ev.SlaBreached):
+            values = {"event.sla_target": e.target}
         self._values.update(values)

@@ -57,6 +57,11 @@ FIELDS: dict[str, Field] = {
         Field("event.chat_ended_by", _("Chat ended by: visitor, agent or system (chat ended)"), CHOICE),
         Field("event.rating", _("Rating: good or bad (rating received)"), CHOICE),
         Field("event.rating_source", _("Rated through: email survey or chat (rating received)"), CHOICE),
+        Field(
+            "event.sla_target",
+            _("SLA target: first_response, next_response or resolution (SLA warning, SLA breached)"),
+            CHOICE,
+        ),
     ]
 }
 

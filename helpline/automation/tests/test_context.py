@@ -73,6 +73,7 @@ def test_every_field_reads_its_value(rich_ticket, agent):
         "event.chat_ended_by": None,
         "event.rating": None,
         "event.rating_source": None,
+        "event.sla_target": None,
     }
     assert ctx.get("ticket.field.plan") == "gold"
     assert ctx.get("contact.field.seats") == 12.0
@@ -117,6 +118,10 @@ def test_event_fields_of_each_event(ticket):
     assert (priority.get("event.from_priority"), priority.get("event.to_priority")) == ("normal", "urgent")
     assert tagged.get("event.tags") == ["vip"]
     assert ended.get("event.chat_ended_by") == "agent"
+    breached = RuleContext.for_event(
+        ev.SlaBreached(**base, target="resolution", level_id=1, due_at="2026-03-02T09:00Z")
+    )
+    assert breached.get("event.sla_target") == "resolution"
 
 
 def test_message_fields_read_the_events_message(ticket, agent):
