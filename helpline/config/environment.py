@@ -51,6 +51,19 @@ def secret_key(directory: Path) -> str:
     return key
 
 
+def _session_options() -> dict:
+    """PostgreSQL session settings for Helpline's connections. ``HELPLINE_DB_PARALLEL_WORKERS`` (default 0) is
+    ``max_parallel_workers_per_gather``: the desk's queries are short keyset pages, and a parallel plan for one
+    (Gather Merge over an inbox index) makes several processes each read the range until they have a page —
+    several times the work for the same rows (docs/benchmarks.md, "Combined filters"). Empty: the server's own."""
+    workers = os.environ.get("HELPLINE_DB_PARALLEL_WORKERS", "0").strip()
+    if not workers:
+        return {}
+    if not workers.isdigit():
+        raise ConfigurationError(f"HELPLINE_DB_PARALLEL_WORKERS {workers!r} is not a whole number")
+    return {"options": f"-c max_parallel_workers_per_gather={int(workers)}"}
+
+
 def database(url: str | None, directory: Path) -> DatabaseConfig:
     if not url:
         return _sqlite(directory / "helpline.sqlite3")
@@ -75,7 +88,7 @@ def database(url: str | None, directory: Path) -> DatabaseConfig:
                 "PORT": str(parts.port or ""),
                 "CONN_MAX_AGE": int(os.environ.get("HELPLINE_DB_CONN_MAX_AGE", "60")),
                 "CONN_HEALTH_CHECKS": True,
-                "OPTIONS": {"connect_timeout": 5},
+                "OPTIONS": {"connect_timeout": 5, **_session_options()},
             },
         )
     raise ConfigurationError(

@@ -22,6 +22,29 @@ def test_postgres_url(tmp_path):
     ) == ("u", "p@ss", "db.example", "6543", "helpline")
 
 
+def test_postgres_sessions_plan_without_parallel_workers_unless_told(tmp_path, monkeypatch):
+    url = "postgres://u@db.example/helpline"
+    assert database(url, tmp_path).django["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    monkeypatch.setenv("HELPLINE_DB_PARALLEL_WORKERS", "2")
+    assert database(url, tmp_path).django["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    monkeypatch.setenv("HELPLINE_DB_PARALLEL_WORKERS", "")
+    assert "options" not in database(url, tmp_path).django["OPTIONS"]
+    monkeypatch.setenv("HELPLINE_DB_PARALLEL_WORKERS", "many")
+    with pytest.raises(ConfigurationError, match="HELPLINE_DB_PARALLEL_WORKERS 'many' is not a whole number"):
+        database(url, tmp_path)
+
+
+@pytest.mark.django_db
+def test_the_connection_carries_the_session_setting():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL session setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
+
+
 @pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host", "sqlite://"])
 def test_bad_database_urls(tmp_path, url):
     with pytest.raises(ConfigurationError):
