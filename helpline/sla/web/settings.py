@@ -18,6 +18,7 @@ from helpline.sla import actions
 from helpline.sla.models import TARGET_LABELS, TARGETS, SlaLevel
 from helpline.sla.selectors import access_level, access_sla_rule, list_levels, list_rules
 from helpline.tenancy.usage import usage_of
+from helpline.web.views.settings.rule_lists import moved
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
 LEVELS, RULES = "sla_levels", "sla_rules"
@@ -226,12 +227,7 @@ def edit_rule(request, public_id):
 @require_POST
 @section_view(RULES)
 def move_rule(request, public_id):
-    rule = _or_404(access_sla_rule, request, public_id)
-    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
-    if offset is None:
-        return saved(request, RULES, _("Nothing was moved."))
-    actions.move_rule(rule=rule, offset=offset, actor=Actor(user=request.user))
-    return saved(request, RULES, _("The order was saved."))
+    return moved(request, RULES, _or_404(access_sla_rule, request, public_id), actions.move_rule)
 
 
 @require_POST

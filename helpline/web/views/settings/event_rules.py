@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helpline.automation import actions
 from helpline.automation.compiler import compile_rule
-from helpline.automation.editor import catalog, choice_labels, describe_field, where_label
+from helpline.automation.editor import catalog, choice_labels, describe_field
 from helpline.automation.engine import dry_run
 from helpline.automation.fields import custom_kinds_of
-from helpline.automation.schema import RuleInvalid
 from helpline.automation.selectors import access_rule, execution_id, list_executions, list_rules
 from helpline.automation.triggers import TRIGGERS
 from helpline.conversations.access import access_ticket_by_code
@@ -24,6 +23,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import DomainError, NotFound
 from helpline.tenancy.usage import usage_of
 from helpline.web.htmx import is_htmx
+from helpline.web.views.settings.rule_lists import moved, save_rule, switched
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
 KEY = "event_rules"
@@ -66,20 +66,6 @@ def _posted(post) -> dict:
     return values
 
 
-def _save(values: dict, save) -> str:
-    """Run ``save`` with the posted values; the error to show, or ""."""
-    for name in ("conditions", "actions"):
-        if values[name] is None:
-            return _("The rule's %(part)s could not be read; reload the page and try again.") % {"part": name}
-    try:
-        save(values)
-    except RuleInvalid as exc:
-        return f"{where_label(exc.field)}: {exc.message}" if where_label(exc.field) else str(exc.message)
-    except DomainError as exc:
-        return str(exc.message)
-    return ""
-
-
 def _render_form(request, *, rule=None, values=None, error: str = "", test=None, status: int | None = None):
     account = request.membership.account
     viewer = restricted_user_id(request.membership)  # the log of tickets the agent may see only
@@ -103,7 +89,7 @@ def create(request):
         return _render_form(request)
     values, account = _posted(request.POST), request.membership.account
     created = []
-    error = _save(
+    error = save_rule(
         values, lambda v: created.append(actions.create_rule(account=account, actor=Actor(user=request.user), **v))
     )
     if error:
@@ -120,7 +106,7 @@ def edit(request, public_id):
         values = {name: getattr(rule, name) for name in NEW}
         return _render_form(request, rule=rule, values=values)
     values = _posted(request.POST)
-    error = _save(values, lambda v: actions.update_rule(rule=rule, actor=Actor(user=request.user), **v))
+    error = save_rule(values, lambda v: actions.update_rule(rule=rule, actor=Actor(user=request.user), **v))
     if error:
         rule.refresh_from_db()
         return _render_form(request, rule=rule, values=values, error=error)
@@ -131,21 +117,13 @@ def edit(request, public_id):
 @require_POST
 @section_view(KEY)
 def set_enabled(request, public_id):
-    rule = _rule(request, public_id)
-    enabled = request.POST.get("enabled") == "on"
-    actions.set_rule_enabled(rule=rule, enabled=enabled, actor=Actor(user=request.user))
-    return saved(request, KEY, _("The rule is on.") if enabled else _("The rule is off."))
+    return switched(request, KEY, _rule(request, public_id), actions.set_rule_enabled)
 
 
 @require_POST
 @section_view(KEY)
 def move(request, public_id):
-    rule = _rule(request, public_id)
-    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
-    if offset is None:
-        return saved(request, KEY, _("Nothing was moved."))
-    actions.move_rule(rule=rule, offset=offset, actor=Actor(user=request.user))
-    return saved(request, KEY, _("The order was saved."))
+    return moved(request, KEY, _rule(request, public_id), actions.move_rule)
 
 
 @require_POST

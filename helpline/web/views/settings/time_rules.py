@@ -23,7 +23,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import DomainError, NotFound
 from helpline.tenancy.usage import usage_of
 from helpline.web.htmx import is_htmx
-from helpline.web.views.settings.event_rules import _save
+from helpline.web.views.settings.rule_lists import moved, save_rule, switched
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
 KEY = "time_rules"
@@ -113,7 +113,7 @@ def create(request):
         return _render_form(request)
     values, account = _posted(request.POST), request.membership.account
     created = []
-    error = _save(
+    error = save_rule(
         values,
         lambda v: created.append(actions.create_time_rule(account=account, actor=Actor(user=request.user), **v)),
     )
@@ -130,7 +130,7 @@ def edit(request, public_id):
     if request.method == "GET":
         return _render_form(request, rule=rule, values=_values(rule))
     values = _posted(request.POST)
-    error = _save(values, lambda v: actions.update_time_rule(rule=rule, actor=Actor(user=request.user), **v))
+    error = save_rule(values, lambda v: actions.update_time_rule(rule=rule, actor=Actor(user=request.user), **v))
     if error:
         rule.refresh_from_db()
         return _render_form(request, rule=rule, values=values, error=error)
@@ -141,21 +141,13 @@ def edit(request, public_id):
 @require_POST
 @section_view(KEY)
 def set_enabled(request, public_id):
-    rule = _rule(request, public_id)
-    enabled = request.POST.get("enabled") == "on"
-    actions.set_time_rule_enabled(rule=rule, enabled=enabled, actor=Actor(user=request.user))
-    return saved(request, KEY, _("The rule is on.") if enabled else _("The rule is off."))
+    return switched(request, KEY, _rule(request, public_id), actions.set_time_rule_enabled)
 
 
 @require_POST
 @section_view(KEY)
 def move(request, public_id):
-    rule = _rule(request, public_id)
-    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
-    if offset is None:
-        return saved(request, KEY, _("Nothing was moved."))
-    actions.move_time_rule(rule=rule, offset=offset, actor=Actor(user=request.user))
-    return saved(request, KEY, _("The order was saved."))
+    return moved(request, KEY, _rule(request, public_id), actions.move_time_rule)
 
 
 @require_POST
