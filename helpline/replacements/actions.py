@@ -7,7 +7,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from helpline.core.actors import SYSTEM, Actor
-from helpline.core.errors import Conflict, DomainError
+from helpline.core.errors import Conflict
+from helpline.core.ordering import moved_in_order, put_in_order
 from helpline.replacements.models import ReplacementRule
 from helpline.replacements.patterns import InvalidRule, compile_rule
 from helpline.replacements.rewrite import forget_rules
@@ -127,15 +128,12 @@ def delete_rule(*, rule: ReplacementRule, actor: Actor = SYSTEM) -> None:
 @transaction.atomic
 def reorder_rules(*, account, public_ids: list[str], actor: Actor = SYSTEM) -> list[ReplacementRule]:
     """Put the account's rules in this order; ``public_ids`` must name each of them exactly once."""
-    rules = {r.public_id: r for r in ReplacementRule.objects.select_for_update().filter(account=account)}
-    if len(public_ids) != len(set(public_ids)) or set(public_ids) != set(rules):
-        raise DomainError(_("List every replacement rule of the account exactly once."))
-    before = [r.public_id for r in sorted(rules.values(), key=lambda r: (r.position, r.pk))]
-    ordered = [rules[public_id] for public_id in public_ids]
-    for position, rule in enumerate(ordered, start=1):
-        rule.position = position
-    ReplacementRule.objects.bulk_update(ordered, ["position"])
-    if before != public_ids:
+    ordered, changed = put_in_order(
+        ReplacementRule.objects.filter(account=account),
+        public_ids,
+        refusal=_("List every replacement rule of the account exactly once."),
+    )
+    if changed:
         audit.record(
             account=account,
             actor=actor,
@@ -150,12 +148,5 @@ def reorder_rules(*, account, public_ids: list[str], actor: Actor = SYSTEM) -> l
 @transaction.atomic
 def move_rule(*, rule: ReplacementRule, offset: int, actor: Actor = SYSTEM) -> list[ReplacementRule]:
     """Move the rule up (offset -1) or down (+1) by that many places."""
-    order = list(
-        ReplacementRule.objects.filter(account_id=rule.account_id)
-        .order_by("position", "id")
-        .values_list("public_id", flat=True)
-    )
-    index = order.index(rule.public_id)
-    target = max(0, min(len(order) - 1, index + offset))
-    order.insert(target, order.pop(index))
+    order = moved_in_order(ReplacementRule.objects.filter(account_id=rule.account_id), rule.public_id, offset)
     return reorder_rules(account=rule.account, public_ids=order, actor=actor)

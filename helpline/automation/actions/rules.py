@@ -12,7 +12,7 @@ from helpline.automation import compiler
 from helpline.automation.models import Rule, RuleBook
 from helpline.automation.schema import validate_rule
 from helpline.core.actors import Actor
-from helpline.core.errors import DomainError
+from helpline.core.ordering import moved_in_order, put_in_order
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
@@ -89,15 +89,12 @@ def set_rule_enabled(*, rule: Rule, enabled: bool, actor: Actor) -> Rule:
 @transaction.atomic
 def reorder_rules(*, account, public_ids: list[str], actor: Actor) -> list[Rule]:
     """Put the account's rules in this order; ``public_ids`` must name each of them exactly once."""
-    rules = {r.public_id: r for r in Rule.objects.select_for_update().filter(account=account)}
-    if len(public_ids) != len(set(public_ids)) or set(public_ids) != set(rules):
-        raise DomainError(_("List every event rule of the account exactly once."))
-    before = [r.public_id for r in sorted(rules.values(), key=lambda r: (r.position, r.pk))]
-    ordered = [rules[public_id] for public_id in public_ids]
-    for position, rule in enumerate(ordered, start=1):
-        rule.position = position
-    Rule.objects.bulk_update(ordered, ["position"])
-    if before != public_ids:
+    ordered, changed = put_in_order(
+        Rule.objects.filter(account=account),
+        public_ids,
+        refusal=_("List every event rule of the account exactly once."),
+    )
+    if changed:
         audit.record(
             account=account, actor=actor, action="event_rule.reordered", subject=account, data={"order": public_ids}
         )
@@ -108,13 +105,8 @@ def reorder_rules(*, account, public_ids: list[str], actor: Actor) -> list[Rule]
 @transaction.atomic
 def move_rule(*, rule: Rule, offset: int, actor: Actor) -> list[Rule]:
     """Move the rule up (offset -1) or down (+1) by that many places."""
-    order = list(
-        Rule.objects.filter(account_id=rule.account_id).order_by("position", "id").values_list("public_id", flat=True)
-    )
-    index = order.index(rule.public_id)
-    target = max(0, min(len(order) - 1, index + offset))
-    order.insert(target, order.pop(index))
-    return reorder_rules(account=rule.account, public_ids=order, actor=actor)  # fmt: skip
+    order = moved_in_order(Rule.objects.filter(account_id=rule.account_id), rule.public_id, offset)
+    return reorder_rules(account=rule.account, public_ids=order, actor=actor)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from helpline.automation.models import TimeRule
 from helpline.automation.timerules.schema import validate_time_rule
 from helpline.core.actors import Actor
-from helpline.core.errors import DomainError
+from helpline.core.ordering import moved_in_order, put_in_order
 from helpline.security import audit
 from helpline.tenancy.plans import ensure_within_limit
 
@@ -79,15 +79,12 @@ def set_time_rule_enabled(*, rule: TimeRule, enabled: bool, actor: Actor) -> Tim
 @transaction.atomic
 def reorder_time_rules(*, account, public_ids: list[str], actor: Actor) -> list[TimeRule]:
     """Put the account's time rules in this order; ``public_ids`` must name each of them exactly once."""
-    rules = {r.public_id: r for r in TimeRule.objects.select_for_update().filter(account=account)}
-    if len(public_ids) != len(set(public_ids)) or set(public_ids) != set(rules):
-        raise DomainError(_("List every time rule of the account exactly once."))
-    before = [r.public_id for r in sorted(rules.values(), key=lambda r: (r.position, r.pk))]
-    ordered = [rules[public_id] for public_id in public_ids]
-    for position, rule in enumerate(ordered, start=1):
-        rule.position = position
-    TimeRule.objects.bulk_update(ordered, ["position"])
-    if before != public_ids:
+    ordered, changed = put_in_order(
+        TimeRule.objects.filter(account=account),
+        public_ids,
+        refusal=_("List every time rule of the account exactly once."),
+    )
+    if changed:
         audit.record(
             account=account, actor=actor, action="time_rule.reordered", subject=account, data={"order": public_ids}
         )
@@ -97,14 +94,7 @@ def reorder_time_rules(*, account, public_ids: list[str], actor: Actor) -> list[
 @transaction.atomic
 def move_time_rule(*, rule: TimeRule, offset: int, actor: Actor) -> list[TimeRule]:
     """Move the rule up (offset -1) or down (+1) by that many places."""
-    order = list(
-        TimeRule.objects.filter(account_id=rule.account_id)
-        .order_by("position", "id")
-        .values_list("public_id", flat=True)
-    )
-    index = order.index(rule.public_id)
-    target = max(0, min(len(order) - 1, index + offset))
-    order.insert(target, order.pop(index))
+    order = moved_in_order(TimeRule.objects.filter(account_id=rule.account_id), rule.public_id, offset)
     return reorder_time_rules(account=rule.account, public_ids=order, actor=actor)
 
 

@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
-from helpline.core.errors import DomainError
+from helpline.core.ordering import moved_in_order, put_in_order
 from helpline.security import audit
 from helpline.sla.models import SlaRule
 from helpline.sla.validation import clean_rule
@@ -46,17 +46,12 @@ def update_rule(*, rule: SlaRule, name, level, conditions=None, enabled: bool = 
 @transaction.atomic
 def reorder_rules(*, account, public_ids: list[str], actor: Actor) -> list[SlaRule]:
     """Put the account's SLA rules in this order; ``public_ids`` must name each of them exactly once."""
-    rules = {
-        r.public_id: r for r in SlaRule.objects.select_for_update().select_related("level").filter(account=account)
-    }
-    if len(public_ids) != len(set(public_ids)) or set(public_ids) != set(rules):
-        raise DomainError(_("List every SLA rule of the account exactly once."))
-    before = [r.public_id for r in sorted(rules.values(), key=lambda r: (r.position, r.pk))]
-    ordered = [rules[public_id] for public_id in public_ids]
-    for position, rule in enumerate(ordered, start=1):
-        rule.position = position
-    SlaRule.objects.bulk_update(ordered, ["position"])
-    if before != list(public_ids):
+    ordered, changed = put_in_order(
+        SlaRule.objects.select_related("level").filter(account=account),
+        public_ids,
+        refusal=_("List every SLA rule of the account exactly once."),
+    )
+    if changed:
         audit.record(
             account=account, actor=actor, action="sla_rule.reordered", subject=account, data={"order": public_ids}
         )
@@ -66,14 +61,7 @@ def reorder_rules(*, account, public_ids: list[str], actor: Actor) -> list[SlaRu
 @transaction.atomic
 def move_rule(*, rule: SlaRule, offset: int, actor: Actor) -> list[SlaRule]:
     """Move the rule up (offset -1) or down (+1)."""
-    order = list(
-        SlaRule.objects.filter(account_id=rule.account_id)
-        .order_by("position", "id")
-        .values_list("public_id", flat=True)
-    )
-    index = order.index(rule.public_id)
-    target = max(0, min(len(order) - 1, index + offset))
-    order.insert(target, order.pop(index))
+    order = moved_in_order(SlaRule.objects.filter(account_id=rule.account_id), rule.public_id, offset)
     return reorder_rules(account=rule.account, public_ids=order, actor=actor)
 
 
