@@ -23,7 +23,9 @@ class RuleContext:
     def __init__(self, ticket=None, event: ev.Event | None = None, *, row: dict | None = None):
         """From a loaded ticket, or from its ``rows.ticket_row`` (the model is then loaded if a rule acts)."""
         self._ticket = ticket
-        self.row = row if row is not None else rows.ticket_row_of(ticket)
+        self._row = row
+        self.ticket_id = row["id"] if row is not None else ticket.pk
+        self.account_id = row["account_id"] if row is not None else ticket.account_id
         self.event = event
         self._values: dict[str, object] = {}
         self._norm: dict[str, object] = {}
@@ -42,9 +44,21 @@ class RuleContext:
             from helpline.conversations.models import Ticket
 
             self._ticket = Ticket.objects.select_related("department", "assignee", "brand", "contact__company").get(
-                pk=self.row["id"], account_id=self.row["account_id"]
+                pk=self.ticket_id, account_id=self.account_id
             )
         return self._ticket
+
+    @property
+    def row(self) -> dict:
+        """The ticket's values conditions read (``rows.TICKET_KEYS``), read on first use: from the model when its
+        relations came with it, else by the one statement (not one lazy query per relation)."""
+        if self._row is None:
+            ticket = self._ticket
+            if rows.relations_loaded(ticket):
+                self._row = rows.ticket_row_of(ticket)
+            else:
+                self._row = rows.ticket_row(ticket_id=self.ticket_id, account_id=self.account_id)
+        return self._row
 
     def norm(self, key: str):
         """The value as conditions compare it: text lower-cased, lists as tuples of lower-cased text (memoised, so
@@ -89,12 +103,12 @@ class RuleContext:
         )
 
     def _load_ticket_tags(self) -> None:
-        self._values["ticket.tags"] = [name.lower() for name in rows.tag_names(self.row["id"])]
+        self._values["ticket.tags"] = [name.lower() for name in rows.tag_names(self.ticket_id)]
 
     def _load_ticket_field(self) -> None:
         from helpline.conversations.models import CustomFieldValue
 
-        values = CustomFieldValue.objects.filter(ticket_id=self.row["id"]).values_list("field__key", "value")
+        values = CustomFieldValue.objects.filter(ticket_id=self.ticket_id).values_list("field__key", "value")
         self._values.update({f.TICKET_FIELD + key: _lower(value) for key, value in values})
 
     def message(self):
@@ -104,7 +118,7 @@ class RuleContext:
             from helpline.conversations.models import Message
 
             message_id = getattr(self.event, "message_id", None)
-            messages = Message.objects.filter(ticket_id=self.row["id"])
+            messages = Message.objects.filter(ticket_id=self.ticket_id)
             if message_id:
                 self._message = next(iter(messages.filter(pk=message_id)[:1]), None)
             else:
@@ -115,7 +129,7 @@ class RuleContext:
         """What conditions read of the event's message (see ``message``), without building the model."""
         if not hasattr(self, "_message_row"):
             message_id = getattr(self.event, "message_id", None)
-            self._message_row = rows.message_values(self.row["id"], message_id, inbound=Direction.INBOUND)
+            self._message_row = rows.message_values(self.ticket_id, message_id, inbound=Direction.INBOUND)
         return self._message_row
 
     def _load_message(self) -> None:
@@ -144,7 +158,7 @@ class RuleContext:
         from helpline.core import clock
         from helpline.tosolve.deadlines import response_policy
 
-        _minutes, schedule = response_policy(self.row["account_id"], self.row["department_id"])
+        _minutes, schedule = response_policy(self.account_id, self.row["department_id"])
         self._values["ticket.in_business_hours"] = is_open(schedule, clock.now())
 
     def _load_contact(self) -> None:

@@ -108,6 +108,19 @@ def ticket_row(*, ticket_id: int, account_id: int) -> dict | None:
     return dict(zip(TICKET_KEYS, row, strict=True)) if row else None
 
 
+def relations_loaded(ticket) -> bool:
+    """Whether the ticket came with every relation ``ticket_row_of`` reads (``select_related``)."""
+    from helpline.conversations.models import Ticket
+    from helpline.people.models import Contact
+
+    def loaded(instance, model, name):
+        return getattr(instance, f"{name}_id") is None or getattr(model, name).is_cached(instance)
+
+    if not all(loaded(ticket, Ticket, name) for name in ("department", "assignee", "brand", "contact")):
+        return False
+    return loaded(ticket.contact, Contact, "company")
+
+
 def ticket_row_of(ticket) -> dict:
     """The same values from a ticket already loaded (dry runs, time rules, SLA rules)."""
     contact = ticket.contact

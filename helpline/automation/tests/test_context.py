@@ -104,6 +104,18 @@ def test_an_events_values_cost_one_statement_per_group(rich_ticket, django_asser
                       "Where is my refund?")  # fmt: skip
 
 
+def test_a_ticket_without_its_relations_reads_them_in_one_statement(rich_ticket, django_assert_num_queries):
+    from helpline.conversations.models import Ticket
+
+    ticket, sales = rich_ticket
+    bare = Ticket.objects.get(pk=ticket.pk)  # no select_related: one lazy query per relation otherwise
+    ctx = RuleContext(bare)
+    with django_assert_num_queries(1):
+        values = (ctx.get("ticket.priority"), ctx.get("ticket.department"), ctx.get("contact.email"))
+        values += (ctx.get("company.name"),)
+    assert values == ("normal", sales.public_id, "customer@example.com", "Initech")
+
+
 def test_another_accounts_ticket_gives_no_context(ticket, other_account):
     event = ev.TicketCreated(account_id=other_account.pk, ticket_id=ticket.pk, channel="web")
     assert RuleContext.for_event(event) is None
