@@ -3,6 +3,7 @@ rule that assigns the ticket itself wins)."""
 
 from __future__ import annotations
 
+from helpline.assignment import selectors
 from helpline.assignment.actions import assign_if_configured, assign_waiting
 from helpline.events import types as ev
 
@@ -10,7 +11,8 @@ PRESENCE_BATCH = 50  # the rest waits for the minute sweep
 
 
 def assign_new_ticket(event: ev.TicketCreated) -> None:
-    assign_if_configured(event.ticket_id)
+    if selectors.assignment_enabled(event.account_id):  # cached: an account without it reads no ticket
+        assign_if_configured(event.ticket_id)
 
 
 def assign_transferred_ticket(event: ev.TicketTransferred) -> None:

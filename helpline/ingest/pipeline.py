@@ -17,6 +17,7 @@ from helpline.conversations import actions as conversations
 from helpline.conversations.actions.attachments import attachment_url, link_inline_images  # noqa: F401 (re-export)
 from helpline.conversations.models import Message, Ticket
 from helpline.conversations.selectors import follow_merges
+from helpline.events.decisions import once_per_batch
 from helpline.ingest.batch import CHUNK, BatchLookups, batch_lookups, chunks, contact_for
 from helpline.ingest.models import InboundRecord
 from helpline.ingest.raw import write_raw
@@ -230,7 +231,8 @@ def _record_external_ids(items) -> None:
 def _deliver_chunk(items) -> list[IngestResult]:
     account = items[0][1].account
     results = []
-    with one_push_per_batch(), batch_lookups(account.pk) as lookups, transaction.atomic():
+    # The after-commit subscribers of the chunk's events share their lookups and do their gathered work together.
+    with one_push_per_batch(), once_per_batch(), batch_lookups(account.pk) as lookups, transaction.atomic():
         _prefetch(lookups, items)
         for record, inbound in items:
             try:

@@ -9,28 +9,22 @@ from helpline.people.models import Contact
 
 @db_task()
 def reindex_contacts(*, account_id: int, company_id: int | None = None, ids=None) -> int:
-    from helpline.search.index import index_contact
+    from helpline.search.subscribers import reindex_contacts as reindex
 
-    contacts = Contact.objects.filter(account_id=account_id).select_related("company")
+    contacts = Contact.objects.filter(account_id=account_id)
     contacts = contacts.filter(pk__in=list(ids)) if ids is not None else contacts.filter(company_id=company_id)
-    count = 0
-    for contact in contacts.iterator(chunk_size=500):
-        index_contact(contact)
-        count += 1
-    return count
+    found = list(contacts.values_list("pk", flat=True))
+    reindex(found)
+    return len(found)
 
 
 @db_task()
 def reindex_merged_contact(contact_id: int) -> None:
     from helpline.conversations.models import Ticket
-    from helpline.search.index import index_contact, index_ticket
+    from helpline.search.subscribers import reindex_contacts, reindex_tickets
 
-    contact = Contact.objects.select_related("company").filter(pk=contact_id).first()
-    if contact is None:
-        return
-    index_contact(contact)
-    for ticket in Ticket.objects.filter(contact=contact).select_related("contact").iterator(chunk_size=200):
-        index_ticket(ticket)
+    reindex_contacts([contact_id])
+    reindex_tickets(list(Ticket.objects.filter(contact_id=contact_id).values_list("pk", flat=True)))
 
 
 @db_task()

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 from django.core.cache import cache
 
+from helpline.events.decisions import decide
 from helpline.replacements.patterns import CompiledRule, compile_rule
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ class _Row:
 
 
 def active_rules(account_id: int) -> tuple[CompiledRule, ...]:
-    version = rules_version(account_id)
+    # A batch of messages (ingest, a chat group) asks the shared cache for the version once, not per message.
+    version = decide(("replacement rules version", account_id), lambda: rules_version(account_id))
     key = (account_id, version)
     compiled = _compiled.get(key)
     if compiled is not None:

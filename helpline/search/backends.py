@@ -13,6 +13,11 @@ MAX_DOCUMENT = 200_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _parts(documents: list, size: int = 500) -> list[list]:
+    """Well below SQLite's limit on the parameters of one statement."""
+    return [documents[start : start + size] for start in range(0, len(documents), size)]
+
+
 def words(query: str) -> list[str]:
     return _WORD.findall(query or "")[:12]
 
@@ -22,14 +27,20 @@ class SqliteFts:
 
     tables = {"ticket": "search_ticket_fts", "contact": "search_contact_fts"}
 
-    def index(self, kind: str, object_id: int, account_id: int, text: str) -> None:
+    def index(self, kind: str, documents: list[tuple[int, int, str]]) -> None:
+        """Replace the documents (object id, account id, text), in two statements for the lot."""
         table = self.tables[kind]
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE rowid = %s", [object_id])  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {table} (rowid, account, body) VALUES (%s, %s, %s)",  # noqa: S608
-                [object_id, f"a{account_id}", text[:MAX_DOCUMENT]],
-            )
+            for part in _parts(documents):
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid IN ({marks})",  # noqa: S608
+                    [object_id for object_id, _account, _text in part],
+                )
+                cursor.executemany(
+                    f"INSERT INTO {table} (rowid, account, body) VALUES (%s, %s, %s)",  # noqa: S608
+                    [(object_id, f"a{account_id}", text[:MAX_DOCUMENT]) for object_id, account_id, text in part],
+                )
 
     def remove(self, kind: str, object_id: int) -> None:
         with connection.cursor() as cursor:
@@ -68,14 +79,18 @@ class PostgresFullText:
 
     tables = {"ticket": ("search_ticket_doc", "ticket_id"), "contact": ("search_contact_doc", "contact_id")}
 
-    def index(self, kind: str, object_id: int, account_id: int, text: str) -> None:
+    def index(self, kind: str, documents: list[tuple[int, int, str]]) -> None:
+        """Insert or replace the documents (object id, account id, text), one statement for the lot."""
         table, key = self.tables[kind]
         with connection.cursor() as cursor:
-            cursor.execute(
+            cursor.executemany(
                 f"INSERT INTO {table} ({key}, account_id, document) "  # noqa: S608
                 "VALUES (%s, %s, to_tsvector('simple', %s)) "
                 f"ON CONFLICT ({key}) DO UPDATE SET document = EXCLUDED.document",
-                [object_id, account_id, " ".join(_WORD.findall(text[:MAX_DOCUMENT]))],
+                [
+                    (object_id, account_id, " ".join(_WORD.findall(text[:MAX_DOCUMENT])))
+                    for object_id, account_id, text in sorted(documents)  # in key order: no deadlock between two
+                ],
             )
 
     def remove(self, kind: str, object_id: int) -> None:

@@ -6,10 +6,11 @@ from helpline.core.actors import Actor
 from helpline.security.models import AuditEntry
 
 
-def record(*, account, actor: Actor, action: str, subject, data: dict | None = None) -> AuditEntry:
+def entry(*, account, actor: Actor, action: str, subject, data: dict | None = None) -> AuditEntry:
+    """The row ``record`` writes, not saved yet: for ``record_all``."""
     if actor.rule is not None:  # an event rule acted: say which (AuditEntry has no column for it yet)
         data = {**(data or {}), "rule": actor.rule.public_id, "rule_name": actor.rule.name}
-    return AuditEntry.objects.create(
+    return AuditEntry(
         account=account,
         actor_user=actor.user,
         actor_api_key=actor.api_key,
@@ -18,6 +19,17 @@ def record(*, account, actor: Actor, action: str, subject, data: dict | None = N
         subject_id=subject.public_id,
         data=data or {},
     )
+
+
+def record(*, account, actor: Actor, action: str, subject, data: dict | None = None) -> AuditEntry:
+    row = entry(account=account, actor=actor, action=action, subject=subject, data=data)
+    row.save(force_insert=True)
+    return row
+
+
+def record_all(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Rows made by ``entry`` (a batch: each participant added, each message of a chat group), in one insert."""
+    return AuditEntry.objects.bulk_create(entries) if entries else []
 
 
 def apply_changes(instance, values: dict) -> dict[str, list[str]]:

@@ -11,11 +11,23 @@ from helpline.channels.chat.models import ChatLine, ChatSession
 from helpline.channels.chat.protocol import line_payload, state_payload, take_payload
 from helpline.conversations.statuses import MessageKind
 from helpline.events.bus import coalesce_by
+from helpline.events.decisions import gather
 from helpline.realtime.groups import chat_session
 
 
 def send_to_chat(session_public_id: str, message: dict) -> None:
     async_to_sync(get_channel_layer().group_send)(chat_session(session_public_id), message)
+
+
+def send_to_chats(messages: list[tuple[str, dict]]) -> None:
+    """(session public id, message) pairs, in order, with one hop into the event loop for all of them."""
+    layer = get_channel_layer()
+
+    async def send_all() -> None:
+        for session_public_id, message in messages:
+            await layer.group_send(chat_session(session_public_id), message)
+
+    async_to_sync(send_all)()
 
 
 def push_chat_line(event) -> None:
@@ -24,7 +36,9 @@ def push_chat_line(event) -> None:
         return  # an email, a note…: not a chat line, no query
     payload = take_payload(event.message_id)  # stored by this thread just now (actions.messages): no query
     if payload is not None:
-        send_to_chat(payload["chat"], {"type": "chat.line", "line": payload})
+        message = (payload["chat"], {"type": "chat.line", "line": payload})
+        if not gather(send_to_chats, message):  # a group of lines (chat.writer) is sent together as it ends
+            send_to_chats([message])
         return
     line = (
         ChatLine.objects.select_related("session", "message__author_user", "message__author_contact")

@@ -42,13 +42,10 @@ def reindex_chat_ticket(ticket_id: int) -> None:
     """The search document of a chat's ticket, once for the lines of the last few seconds (chat.subscribers)."""
     from django.core.cache import cache
 
-    from helpline.conversations.models import Ticket
-    from helpline.search.index import index_ticket
+    from helpline.search.subscribers import reindex_tickets
 
     cache.delete(_reindex_pending_key(ticket_id))  # a line stored from now on schedules the next run
-    ticket = Ticket.objects.select_related("contact").filter(pk=ticket_id).first()
-    if ticket:
-        index_ticket(ticket)
+    reindex_tickets([ticket_id])
 
 
 reindex_chat_ticket.pending_key = _reindex_pending_key

@@ -33,12 +33,14 @@ def send_automatic(
     extra: dict | None = None,
     limited: bool = True,
     own=None,
+    new_ticket: bool = False,
 ) -> str:
     """Render the account's template of this kind and queue it to ``recipient``.
 
     ``limited``: an answer to incoming mail (which a loop could trigger) counts against the rate limits; a
-    notice an agent's action causes does not. Returns "sent", or why not: "template_off", "ticket_limit",
-    "recipient_limit", "invalid_address", "system_address", "own_address".
+    notice an agent's action causes does not. ``new_ticket``: the ticket was opened by the mail being delivered,
+    so no automatic answer on it can count yet (only the recipient's are counted). Returns "sent", or why not:
+    "template_off", "ticket_limit", "recipient_limit", "invalid_address", "system_address", "own_address".
     """
     from helpline.channels.email.policy import OwnAddresses
 
@@ -50,7 +52,8 @@ def send_automatic(
     contacts = Contact.objects.select_for_update().filter(account_id=ticket.account_id, primary_email=recipient)
     list(contacts.values_list("pk", flat=True))
     ticket = lock_ticket(ticket)
-    reason = loops.rate_reason(account=ticket.account, ticket=ticket, recipient=recipient) if limited else ""
+    counted = None if new_ticket else ticket
+    reason = loops.rate_reason(account=ticket.account, ticket=counted, recipient=recipient) if limited else ""
     if reason:
         return reason
     context = templates.context_for(ticket, mailbox=mailbox, brand=brand_for(ticket, mailbox), extra=extra)
@@ -81,7 +84,12 @@ def acknowledge(ticket: Ticket, *, recipient: str, mailbox, suppressed: str, own
     try:
         with transaction.atomic():
             outcome = send_automatic(
-                ticket=ticket, kind=EmailTemplate.NEW_TICKET, recipient=recipient, mailbox=mailbox, own=own
+                ticket=ticket,
+                kind=EmailTemplate.NEW_TICKET,
+                recipient=recipient,
+                mailbox=mailbox,
+                own=own,
+                new_ticket=True,
             )
     except Exception:  # the ticket is stored; a failing acknowledgement must never undo or block that
         log.exception("acknowledgement for ticket %s failed", ticket.public_id)

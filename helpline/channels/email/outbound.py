@@ -36,6 +36,7 @@ from helpline.channels.email.policy import OwnAddresses
 from helpline.conversations.actions.attachments import attachment_url
 from helpline.conversations.models import Attachment, Message
 from helpline.conversations.statuses import Direction
+from helpline.events.decisions import decide
 from helpline.tenancy.models import Brand
 
 MAX_REFERENCES = 20
@@ -62,7 +63,8 @@ def brand_for(ticket, mailbox):
         return ticket.brand
     if mailbox is not None and mailbox.brand_id:
         return mailbox.brand
-    return Brand.objects.filter(account_id=ticket.account_id, is_default=True).first()
+    account_id = ticket.account_id
+    return decide(("default brand", account_id), Brand.objects.filter(account_id=account_id, is_default=True).first)
 
 
 def thread_ids(message: Message) -> tuple[str, list[str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from helpline.channels.email import reply_token, threading
 from helpline.channels.email.models import AcceptedDomain, Mailbox
@@ -157,13 +157,14 @@ class EmailPolicy(ThreadPolicy):
         if decision.reason == "spam":
             return
         ticket = message.ticket
+        people = []
         if decision.reason == "stranger_added":
-            add_participants(ticket, [(inbound.sender_value, inbound.sender_name)], TicketParticipant.CC)
+            people.append((inbound.sender_value, inbound.sender_name, TicketParticipant.CC))
         own = self.own or OwnAddresses(inbound.account)
         exclude = {inbound.sender_value.lower(), *own.agent_emails}
-        for role, people in ((TicketParticipant.TO, self.to), (TicketParticipant.CC, self.cc)):
-            wanted = [(a, name) for name, a in people if a and a.lower() not in exclude and a not in own]
-            add_participants(ticket, wanted, role)
+        for role, named in ((TicketParticipant.TO, self.to), (TicketParticipant.CC, self.cc)):
+            people += [(a, name, role) for name, a in named if a and a.lower() not in exclude and a not in own]
+        add_participants(ticket, people)
 
     def delivered(self, inbound: InboundMessage, message: Message, decision: ThreadDecision, *, new_ticket: bool):
         """Acknowledge a new ticket in the delivery's own commit: one commit, and the search index and the
@@ -181,23 +182,47 @@ class EmailPolicy(ThreadPolicy):
 
 
 @transaction.atomic
-def add_participants(ticket: Ticket, people: list[tuple[str, str]], role: str) -> list[TicketParticipant]:
-    """Add (address, name) pairs to the ticket; the requester and people already on it are left alone."""
-    added = []
-    for address, name in people[:MAX_PARTICIPANTS]:
+def add_participants(ticket: Ticket, people: list[tuple[str, str, str]]) -> list[TicketParticipant]:
+    """Add (address, name, role) to the ticket; the requester and people already on it are left alone. One
+    query for who is on it already, one insert for the rest (one at a time only if someone added one meanwhile)."""
+    wanted: dict[int, tuple[object, str]] = {}
+    for address, name, role in people[:MAX_PARTICIPANTS]:
         contact, _created = contact_for(account=ticket.account, kind="email", value=address, name=name)
-        if contact.pk == ticket.contact_id:
-            continue
-        participant, created = TicketParticipant.objects.get_or_create(
-            ticket=ticket, contact=contact, defaults={"account_id": ticket.account_id, "role": role}
-        )
-        if created:
-            added.append(participant)
-            audit.record(
+        if contact.pk != ticket.contact_id:
+            wanted.setdefault(contact.pk, (contact, role))
+    on_ticket = TicketParticipant.objects.filter(ticket=ticket, contact_id__in=list(wanted))
+    for contact_id in on_ticket.values_list("contact_id", flat=True):
+        del wanted[contact_id]
+    if not wanted:
+        return []
+    new = [
+        TicketParticipant(account_id=ticket.account_id, ticket=ticket, contact=contact, role=role)
+        for contact, role in wanted.values()
+    ]
+    try:
+        with transaction.atomic():
+            added = TicketParticipant.objects.bulk_create(new)
+    except IntegrityError:  # a concurrent delivery added one of them: keep whoever is not there yet
+        added = [
+            participant
+            for participant, created in (
+                TicketParticipant.objects.get_or_create(
+                    ticket=ticket, contact=p.contact, defaults={"account_id": ticket.account_id, "role": p.role}
+                )
+                for p in new
+            )
+            if created
+        ]
+    audit.record_all(
+        [
+            audit.entry(
                 account=ticket.account,
                 actor=SYSTEM,
                 action="ticket.participant_added",
                 subject=ticket,
-                data={"contact": contact.public_id, "role": role},
+                data={"contact": p.contact.public_id, "role": p.role},
             )
+            for p in added
+        ]
+    )
     return added

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.template import Context, Engine, TemplateSyntaxError, defaultfilters
 from django.template.base import FilterExpression, Lexer, Parser, TokenType
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_noop
 from helpline.channels.email.models import EmailTemplate
 from helpline.conversations.html import html_to_text, sanitize_html, text_to_html
 from helpline.core.errors import DomainError
+from helpline.events.decisions import decide
 
 ALLOWED_FILTERS = {
     getattr(defaultfilters, name)
@@ -104,6 +106,19 @@ def _check_source(source: str) -> None:
                     raise DomainError(_("The filter in {{ %(var)s }} is not allowed.") % {"var": token.contents})
 
 
+@lru_cache(maxsize=256)
+def _checked(source: str) -> bool:
+    """``_check_source`` once per distinct source (a refused one raises every time)."""
+    _check_source(source)
+    return True
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str, *, html: bool = True):
+    """A template source compiled once per process: every acknowledgement of an account renders the same one."""
+    return (_html_engine if html else _text_engine).from_string(source)
+
+
 def validate(kind: str, *, subject: str, body_html: str, body_text: str) -> None:
     """Raise DomainError with a translated reason when an admin's template cannot be used."""
     if kind not in dict(EmailTemplate.KIND_CHOICES):
@@ -135,7 +150,10 @@ def may_be_on(account_id: int, kind: str) -> bool:
 
 
 def find_template(account, kind: str, locale: str) -> EmailTemplate | None:
-    rows = {t.locale: t for t in EmailTemplate.objects.filter(account=account, kind=kind)}
+    rows = decide(  # a batch of new mail reads the account's acknowledgement templates once
+        ("email templates", account.pk, kind),
+        lambda: {t.locale: t for t in EmailTemplate.objects.filter(account=account, kind=kind)},
+    )
     return rows.get(locale) or rows.get(locale.split("-")[0]) or rows.get(account.locale) or rows.get("en")
 
 
@@ -154,19 +172,15 @@ def render(account, kind: str, context: dict, *, locale: str = "") -> RenderedMa
     )
     try:
         for value in source.values():
-            _check_source(value)
+            _checked(value)
     except DomainError:  # saved before validation existed, or edited in the database: use the default
         source = default_template(kind, locale)
     with translation.override(locale):
         ctx = _safe_context(context)
-        subject = " ".join(_text_engine.from_string(source["subject"]).render(Context(ctx, autoescape=False)).split())
-        html = (
-            _html_engine.from_string(source["body_html"]).render(Context(ctx, autoescape=True))
-            if source["body_html"]
-            else ""
-        )
+        subject = " ".join(_compiled(source["subject"], html=False).render(Context(ctx, autoescape=False)).split())
+        html = _compiled(source["body_html"]).render(Context(ctx, autoescape=True)) if source["body_html"] else ""
         text = (
-            _text_engine.from_string(source["body_text"]).render(Context(ctx, autoescape=False))
+            _compiled(source["body_text"], html=False).render(Context(ctx, autoescape=False))
             if source["body_text"]
             else ""
         )

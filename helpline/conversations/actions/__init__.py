@@ -12,8 +12,11 @@ from helpline.conversations.actions.custom_fields import (
 )
 from helpline.conversations.actions.merge import merge_tickets
 from helpline.conversations.actions.messages import (
+    IncomingMessage,
     add_note,
+    check_incoming,
     receive_message,
+    receive_messages,
     record_delivery,
     retry_delivery,
     send_reply,
@@ -48,7 +51,10 @@ __all__ = [
     "create_tag",
     "create_ticket",
     "merge_tickets",
+    "IncomingMessage",
+    "check_incoming",
     "receive_message",
+    "receive_messages",
     "record_delivery",
     "send_reply",
     "set_custom_field",

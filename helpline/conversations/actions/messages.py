@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from helpline.conversations.actions.attachments import link_inline_images, store_attachment
 from helpline.conversations.html import body_from
-from helpline.conversations.locks import lock_ticket
+from helpline.conversations.locks import lock_ticket, lock_tickets
 from helpline.conversations.models import Message, Ticket, TicketTag
 from helpline.conversations.statuses import (
     REOPENED_BY_CUSTOMER,
@@ -39,9 +41,9 @@ def _check_body(text: str, html_body: str) -> None:
         raise DomainError(_("The message is too long."))
 
 
-def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = False, **fields) -> None:
-    """One more message on a ticket the caller holds locked (``lock_ticket``), so its counters are current;
-    ``fields`` are further columns to set in the same update."""
+def _activity(ticket: Ticket, *, status: str | None = None, first_response: bool = False, **fields) -> dict:
+    """The ticket columns one more message changes (``fields``: further columns to set with them), set on
+    ``ticket`` as well; the caller holds it locked (``lock_ticket``), so its counters are current."""
     now = clock.now()
     updates = {"last_activity_at": now, "message_count": ticket.message_count + 1, "updated_at": now, **fields}
     if status:
@@ -51,17 +53,58 @@ def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = 
             updates["status_changed_at"] = now
     if first_response:
         updates["first_response_at"] = now
-    Ticket.objects.filter(pk=ticket.pk).update(**updates)
-    TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
     for field, value in updates.items():
         setattr(ticket, field, value)
+    return updates
+
+
+def _write_activity(changes: dict[int, dict], tickets: dict[int, Ticket] | None = None) -> None:
+    """Store ``_activity`` results (ticket id → columns): one update per ticket, or with ``tickets`` (the locked
+    tickets, id → ticket, holding the new values) one statement for every ticket that changed the same columns;
+    then one update for all their tag rows."""
+    if tickets is None or len(changes) == 1:
+        for ticket_id, updates in changes.items():
+            Ticket.objects.filter(pk=ticket_id).update(**updates)
+    else:
+        alike: dict[tuple[str, ...], list[Ticket]] = {}
+        for ticket_id, updates in changes.items():
+            alike.setdefault(tuple(sorted(updates)), []).append(tickets[ticket_id])
+        for fields, group in alike.items():
+            Ticket.objects.bulk_update(group, fields)
+    if changes:
+        latest = max(updates["last_activity_at"] for updates in changes.values())
+        TicketTag.objects.filter(ticket_id__in=list(changes)).update(last_activity_at=latest)
+
+
+def _touch(ticket: Ticket, *, status: str | None = None, first_response: bool = False, **fields) -> None:
+    """One more message on a ticket the caller holds locked."""
+    _write_activity({ticket.pk: _activity(ticket, status=status, first_response=first_response, **fields)})
 
 
 def _new_message(ticket: Ticket, **fields) -> Message:
     return Message.objects.create(account_id=ticket.account_id, ticket=ticket, **fields)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A customer's message for ``receive_messages``."""
+
+    ticket: Ticket
+    contact: object
+    kind: str
+    text: str = ""
+    html_body: str = ""
+    external_id: str = ""
+    meta: dict | None = None
+
+
+def check_incoming(kind: str, text: str, html_body: str) -> None:
+    """Raise the DomainError ``receive_message`` would for this message (a batch checks each before storing)."""
+    _check_body(text, html_body)
+    if kind not in MessageKind.values or kind in (MessageKind.NOTE, MessageKind.SYSTEM):
+        raise DomainError(_("Unknown message kind."))
+
+
 def receive_message(
     *,
     ticket: Ticket,
@@ -74,22 +117,69 @@ def receive_message(
     actor: Actor = SYSTEM,
 ) -> Message:
     """A customer's message arrives on a ticket: the end of the ingest pipeline."""
-    _check_body(text, html_body)
-    if kind not in MessageKind.values or kind in (MessageKind.NOTE, MessageKind.SYSTEM):
-        raise DomainError(_("Unknown message kind."))
-    ticket = lock_ticket(ticket)
+    incoming = IncomingMessage(
+        ticket=ticket, contact=contact, kind=kind, text=text, html_body=html_body, external_id=external_id, meta=meta
+    )
+    return receive_messages([incoming], actor=actor)[0]
+
+
+@transaction.atomic
+def receive_messages(items: list[IncomingMessage], *, actor: Actor = SYSTEM) -> list[Message]:
+    """Customers' messages, on one ticket or many (a group of chat lines), in their order: one lock for their
+    tickets, one insert for the messages and one for their audit rows, one update per ticket. Each message is
+    rewritten by the account's replacement rules and may reopen its ticket and start its default deadline, as
+    if it came alone; each publishes its own ``message.received``. Every message is checked before anything is
+    stored: one that is not valid raises its DomainError and nothing of the batch is stored."""
+    for item in items:
+        check_incoming(item.kind, item.text, item.html_body)
+    locked = lock_tickets([item.ticket for item in items])
+    changes: dict[int, dict] = {}
+    stored: list[tuple[Message, str | None]] = []  # (message, the status it reopened its ticket from)
+    for item in items:
+        ticket = locked[item.ticket.pk]
+        message, reopened_from, updates = _received(ticket, item)
+        changes.setdefault(ticket.pk, {}).update(updates)
+        stored.append((message, reopened_from))
+    Message.objects.bulk_create([message for message, _from in stored])
+    _write_activity(changes, locked)
+    audit.record_all(
+        [
+            audit.entry(
+                account=message.ticket.account,
+                actor=actor,
+                action=ev.MessageReceived.name,
+                subject=message.ticket,
+                data={"message": message.public_id, "kind": message.kind},
+            )
+            for message, _from in stored
+        ]
+    )
+    for message, reopened_from in stored:
+        common = {"account_id": message.account_id, "actor_user_id": actor.user_id, "ticket_id": message.ticket_id}
+        publish_on_commit(ev.MessageReceived(**common, message_id=message.pk, kind=message.kind))
+        if reopened_from is not None:
+            publish_on_commit(ev.TicketStatusChanged(**common, from_status=reopened_from, to_status=Status.OPEN))
+    return [message for message, _from in stored]
+
+
+def _received(ticket: Ticket, item: IncomingMessage) -> tuple[Message, str | None, dict]:
+    """One message of ``receive_messages``, not stored yet: (message, status it reopens the ticket from, the
+    ticket's columns to update); the ticket (locked) is brought up to date in memory for the next message."""
     # The account's search-and-replace rules (helpline.replacements), before the message is stored.
-    text, html_body, new_subject = rewrite_message(ticket=ticket, kind=kind, text=text, html_body=html_body)
+    text, html_body, new_subject = rewrite_message(
+        ticket=ticket, kind=item.kind, text=item.text, html_body=item.html_body
+    )
     body_html, body_text = body_from(text=text, html_body=html_body)
-    message = _new_message(
-        ticket,
-        kind=kind,
+    message = Message(
+        account_id=ticket.account_id,
+        ticket=ticket,
+        kind=item.kind,
         direction=Direction.INBOUND,
         body_html=body_html,
         body_text=body_text,
-        author_contact=contact,
-        external_id=external_id[:255],
-        meta=meta or {},
+        author_contact=item.contact,
+        external_id=item.external_id[:255],
+        meta=item.meta or {},
     )
     previous = ticket.status
     reopened = previous in REOPENED_BY_CUSTOMER
@@ -101,34 +191,10 @@ def receive_message(
         )
     if new_subject:
         deadline["subject"] = new_subject  # the ticket's first message: its subject is the ticket's
-    _touch(ticket, status=Status.OPEN if reopened else None, last_customer_message_at=clock.now(), **deadline)
-    audit.record(
-        account=ticket.account,
-        actor=actor,
-        action=ev.MessageReceived.name,
-        subject=ticket,
-        data={"message": message.public_id, "kind": kind},
+    updates = _activity(
+        ticket, status=Status.OPEN if reopened else None, last_customer_message_at=clock.now(), **deadline
     )
-    publish_on_commit(
-        ev.MessageReceived(
-            account_id=ticket.account_id,
-            actor_user_id=actor.user_id,
-            ticket_id=ticket.pk,
-            message_id=message.pk,
-            kind=message.kind,
-        )
-    )
-    if reopened:
-        publish_on_commit(
-            ev.TicketStatusChanged(
-                account_id=ticket.account_id,
-                actor_user_id=actor.user_id,
-                ticket_id=ticket.pk,
-                from_status=previous,
-                to_status=Status.OPEN,
-            )
-        )
-    return message
+    return message, previous if reopened else None, updates
 
 
 @transaction.atomic

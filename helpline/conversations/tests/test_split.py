@@ -103,7 +103,7 @@ def test_split_reindexes_both_tickets(ticket, thread, monkeypatch, django_captur
     from helpline.search import index
 
     indexed = []
-    monkeypatch.setattr(index, "index_ticket", lambda t: indexed.append(t.pk))
+    monkeypatch.setattr(index, "index_tickets", lambda tickets: indexed.extend(t.pk for t in tickets))
     with django_capture_on_commit_callbacks(execute=True):
         new = actions.split_ticket(ticket=ticket, from_message=thread[3])
     assert sorted(indexed) == sorted([ticket.pk, new.pk])

@@ -21,8 +21,10 @@ from helpline.conversations.selectors import follow_merges
 from helpline.conversations.statuses import MessageKind
 from helpline.core.actors import Actor
 from helpline.core.errors import DomainError, PermissionDenied
+from helpline.events.decisions import once_per_batch
 from helpline.ingest.models import InboundRecord
 from helpline.ingest.raw import write_raw
+from helpline.realtime.subscribers import one_push_per_batch
 
 
 def _check(session: ChatSession, cid: str, text: str) -> str:
@@ -83,7 +85,8 @@ def post_visitor_messages(lines: list[VisitorLine]) -> list[ChatLine | DomainErr
         except DomainError as exc:
             results[index] = exc
     if todo:
-        with transaction.atomic():
+        # The group's subscribers share their lookups, push its lines in one go and refresh agents' lists once.
+        with one_push_per_batch(), once_per_batch(), transaction.atomic():
             _store_visitor_lines(todo, results)
     return results
 
@@ -119,22 +122,33 @@ def _store_visitor_lines(todo, results) -> None:
             session_id__in=session_ids, side=ChatLine.VISITOR, cid__in={item.cid for _i, item, _t, _c in todo}
         )
     }
-    new_lines, records, numbered, raw_files = [], [], set(), {}
+    raw_files: dict[int, tuple[str, int, str]] = {}  # account id → the group's file of text lines
+    accepted, repeats = {}, []  # (session, cid) → (index, item, text, content type, session, raw); resent in the group
     for index, item, text, content_type in todo:
         key = (item.session.pk, item.cid)
-        if key in known:  # stored before (a resend), or earlier in this batch
+        if key in known:  # stored before (a resend)
             results[index] = known[key]
+            continue
+        if key in accepted:  # sent twice in this group: both get the one line
+            repeats.append((index, key))
             continue
         session = sessions.get(item.session.pk)
         if session is None or session.state == ChatSession.ENDED:
             results[index] = DomainError(_("The chat has ended."), code="chat_ended")
             continue
-        raw_source = None if item.file is not None else raw_files.get(session.account_id)
-        raw_key, raw_size, digest = raw_source or _write_raw(todo, sessions, session, item)
-        if item.file is None:
-            raw_files[session.account_id] = (raw_key, raw_size, digest)
         try:
-            message = conversations.receive_message(
+            conversations.check_incoming(MessageKind.CHAT, text, "")
+        except DomainError as exc:
+            results[index] = exc
+            continue
+        raw = None if item.file is not None else raw_files.get(session.account_id)
+        raw = raw or _write_raw(todo, sessions, session, item)
+        if item.file is None:
+            raw_files[session.account_id] = raw
+        accepted[key] = (index, item, text, content_type, session, raw)
+    messages = conversations.receive_messages(
+        [
+            conversations.IncomingMessage(
                 ticket=follow_merges(session.ticket),
                 contact=session.contact,
                 kind=MessageKind.CHAT,
@@ -142,9 +156,11 @@ def _store_visitor_lines(todo, results) -> None:
                 external_id=inbound.external_id(session, ChatLine.VISITOR, item.cid),
                 meta={"cid": item.cid, "chat_session": session.public_id, "thread_reason": "chat_session"},
             )
-        except DomainError as exc:
-            results[index] = exc
-            continue
+            for _index, item, text, _content_type, session, _raw in accepted.values()
+        ]
+    )
+    new_lines, records, numbered = [], [], set()
+    for (key, (index, item, text, content_type, session, raw)), message in zip(accepted.items(), messages, strict=True):
         files = []
         if item.file is not None:
             files.append(
@@ -164,6 +180,7 @@ def _store_visitor_lines(todo, results) -> None:
         )
         new_lines.append((line, files))
         known[key] = results[index] = line
+        raw_key, raw_size, digest = raw
         records.append(
             InboundRecord(
                 account_id=session.account_id,
@@ -177,8 +194,9 @@ def _store_visitor_lines(todo, results) -> None:
                 thread_reason="chat_session",
             )
         )
-    for pk in numbered:
-        ChatSession.objects.filter(pk=pk).update(last_seq=sessions[pk].last_seq)
+    for index, key in repeats:
+        results[index] = known[key]
+    ChatSession.objects.bulk_update([sessions[pk] for pk in sorted(numbered)], ["last_seq"])
     ChatLine.objects.bulk_create([line for line, _files in new_lines])
     InboundRecord.objects.bulk_create(records)
     for line, files in new_lines:
