@@ -181,6 +181,11 @@ class EmailPolicy(ThreadPolicy):
             )
 
 
+def _already_on(ticket: Ticket, contact_ids: list[int]) -> set[int]:
+    on_ticket = TicketParticipant.objects.filter(ticket=ticket, contact_id__in=contact_ids)
+    return set(on_ticket.values_list("contact_id", flat=True))
+
+
 @transaction.atomic
 def add_participants(ticket: Ticket, people: list[tuple[str, str, str]]) -> list[TicketParticipant]:
     """Add (address, name, role) to the ticket; the requester and people already on it are left alone. One
@@ -190,8 +195,7 @@ def add_participants(ticket: Ticket, people: list[tuple[str, str, str]]) -> list
         contact, _created = contact_for(account=ticket.account, kind="email", value=address, name=name)
         if contact.pk != ticket.contact_id:
             wanted.setdefault(contact.pk, (contact, role))
-    on_ticket = TicketParticipant.objects.filter(ticket=ticket, contact_id__in=list(wanted))
-    for contact_id in on_ticket.values_list("contact_id", flat=True):
+    for contact_id in _already_on(ticket, list(wanted)):
         del wanted[contact_id]
     if not wanted:
         return []

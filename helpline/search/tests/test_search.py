@@ -62,3 +62,33 @@ def test_inbox_search_filter(account, indexed):
     page, cursor = list_tickets(account, TicketFilter(q="paper"))
     assert [t.pk for t in page] == [printer.pk]
     assert cursor is None
+
+
+def test_a_batch_reindexes_its_tickets_together_when_it_ends(account, make_ticket, django_capture_on_commit_callbacks):
+    from helpline.events.decisions import once_per_batch
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets = [make_ticket(account, subject=f"Parcel {i}", email=f"b{i}@x.com") for i in range(3)]
+    with once_per_batch():
+        with django_capture_on_commit_callbacks(execute=True):
+            for ticket in tickets:
+                actions.receive_message(ticket=ticket, contact=ticket.contact, kind="web", text=f"zebra{ticket.pk}")
+        assert search_ticket_ids(account, "zebra*") == []  # the hooks ran; the documents wait for the batch's end
+    for ticket in tickets:
+        assert search_ticket_ids(account, f"zebra{ticket.pk}") == [ticket.pk]
+
+
+def test_reindexing_many_tickets_costs_the_same_statements_as_two(account, make_ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpline.search.subscribers import reindex_tickets
+
+    tickets = [make_ticket(account, subject=f"Lamp {i}", email=f"l{i}@x.com") for i in range(8)]
+    counts = []
+    for group in (tickets[:2], tickets[2:]):
+        with CaptureQueriesContext(connection) as queries:
+            reindex_tickets([t.pk for t in group])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert sorted(search_ticket_ids(account, "lamp")) == sorted(t.pk for t in tickets)

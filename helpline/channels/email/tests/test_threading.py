@@ -199,3 +199,30 @@ def test_a_bug_before_delivery_quarantines_the_raw_mail(account, mailbox, receiv
     assert (record.state, record.error) == ("quarantined", "RuntimeError('boom')")
     assert read_raw(record.raw_key) == raw
     assert not Ticket.objects.exists()
+
+
+def test_participants_are_added_once_each_with_one_audit_row(account, ticket):
+    from helpline.channels.email.policy import add_participants
+    from helpline.security.models import AuditEntry
+
+    people = [("bob@example.com", "Bob", "to"), ("eve@example.com", "Eve", "cc"), ("BOB@example.com", "", "cc")]
+    first = add_participants(ticket, people)
+    again = add_participants(ticket, [*people, ("carla@example.com", "Carla", "cc")])
+    assert [(p.contact.primary_email, p.role) for p in first] == [("bob@example.com", "to"), ("eve@example.com", "cc")]
+    assert [(p.contact.primary_email, p.role) for p in again] == [("carla@example.com", "cc")]
+    audited = AuditEntry.objects.filter(action="ticket.participant_added", subject_id=ticket.public_id).order_by("id")
+    assert [a.data["contact"] for a in audited] == [p.contact.public_id for p in [*first, *again]]
+
+
+def test_a_participant_added_meanwhile_is_not_added_twice(account, ticket, monkeypatch):
+    """Another delivery added Bob between the check and the insert: the insert falls back to one at a time."""
+    from helpline.channels.email import policy
+    from helpline.security.models import AuditEntry
+
+    (bob,) = policy.add_participants(ticket, [("bob@example.com", "Bob", "to")])
+    monkeypatch.setattr(policy, "_already_on", lambda ticket, contact_ids: set())  # the check saw nobody
+    added = policy.add_participants(ticket, [("bob@example.com", "Bob", "to"), ("eve@example.com", "Eve", "cc")])
+    assert [p.contact.primary_email for p in added] == ["eve@example.com"]
+    assert TicketParticipant.objects.filter(ticket=ticket, contact=bob.contact).count() == 1
+    audited = AuditEntry.objects.filter(action="ticket.participant_added", subject_id=ticket.public_id)
+    assert audited.count() == 2
