@@ -231,6 +231,8 @@ async def load(args, visitor_port, agent_port, key, sessions, running) -> dict:
 
     sent: dict[str, float] = {}
     latencies: list[float] = []
+    by_second: dict[int, list[float]] = {}  # second of the run the line was sent in → its latencies
+    began = time.monotonic()
     received = 0
     agent_sockets, visitor_sockets = [], []
     for n, session in enumerate(sessions):
@@ -267,6 +269,7 @@ async def load(args, visitor_port, agent_port, key, sessions, running) -> dict:
                 started = sent.pop(frame["line"]["cid"], None)
                 if started is not None:
                     latencies.append((time.monotonic() - started) * 1000)
+                    by_second.setdefault(int(started - began), []).append(latencies[-1])
                     received += 1
 
     async def visitor_drain(ws):  # acks and echoes: read them so nothing piles up
@@ -312,6 +315,10 @@ async def load(args, visitor_port, agent_port, key, sessions, running) -> dict:
             "max": round(max(latencies), 1) if latencies else None,
             "mean": round(statistics.fmean(latencies), 1) if latencies else None,
         },
+        "latency_by_second_ms": [  # [second of sending, lines, p50, p99]: a slow start or a pause shows here
+            [second, len(found), round(percentile(found, 50), 1), round(percentile(found, 99), 1)]
+            for second, found in sorted(by_second.items())
+        ],
     }
 
 

@@ -63,16 +63,26 @@ REINDEX_DELAY = 5  # seconds: a running chat's ticket is reindexed at most this 
 def reindex_ticket_unless_chat_line(event) -> None:
     """Every ticket change reindexes its ticket once per commit (search.subscribers.reindex_ticket), except a
     chat line (MessageReceived / ReplyQueued of kind chat): it does not rebuild the ticket's search document while
-    it is being stored (the document is the whole conversation, so the cost grows with every line); one task per
-    ticket, ``REINDEX_DELAY`` later, indexes every line that arrived meanwhile."""
+    it is being stored (the document is the whole conversation, so the cost grows with every line); one task,
+    ``REINDEX_DELAY`` later, indexes every line that arrived meanwhile, for all the tickets of a group of lines."""
     from helpline.search.subscribers import reindex_ticket
 
     if getattr(event, "kind", "") != MessageKind.CHAT:  # every other ticket event
         reindex_ticket(event)
-        return
-    from helpline.channels.chat.tasks import reindex_chat_ticket
+    elif not gather(reindex_chat_tickets_soon, event.ticket_id):
+        reindex_chat_tickets_soon([event.ticket_id])
 
+
+def reindex_chat_tickets_soon(ticket_ids: list[int]) -> None:
+    """One delayed task for those of the tickets that have none pending yet (one cache read for all of them)."""
+    from helpline.channels.chat.tasks import reindex_chat_tickets
+
+    wanted = sorted(set(ticket_ids))
     if HUEY.immediate:  # tests and one-shot commands: no scheduler to wait for
-        reindex_chat_ticket.call_local(event.ticket_id)
-    elif cache.add(reindex_chat_ticket.pending_key(event.ticket_id), 1, timeout=REINDEX_DELAY * 12):
-        reindex_chat_ticket.schedule(args=(event.ticket_id,), delay=REINDEX_DELAY)
+        reindex_chat_tickets.call_local(wanted)
+        return
+    keys = {reindex_chat_tickets.pending_key(pk): pk for pk in wanted}
+    pending = cache.get_many(list(keys))
+    due = [pk for key, pk in keys.items() if key not in pending and cache.add(key, 1, timeout=REINDEX_DELAY * 12)]
+    if due:
+        reindex_chat_tickets.schedule(args=(due,), delay=REINDEX_DELAY)

@@ -38,17 +38,17 @@ def _reindex_pending_key(ticket_id: int) -> str:
 
 
 @db_task()
-def reindex_chat_ticket(ticket_id: int) -> None:
-    """The search document of a chat's ticket, once for the lines of the last few seconds (chat.subscribers)."""
+def reindex_chat_tickets(ticket_ids: list[int]) -> None:
+    """The search documents of chats' tickets, once for the lines of the last few seconds (chat.subscribers)."""
     from django.core.cache import cache
 
     from helpline.search.subscribers import reindex_tickets
 
-    cache.delete(_reindex_pending_key(ticket_id))  # a line stored from now on schedules the next run
-    reindex_tickets([ticket_id])
+    cache.delete_many([_reindex_pending_key(pk) for pk in ticket_ids])  # a line stored from now on: the next run
+    reindex_tickets(ticket_ids)
 
 
-reindex_chat_ticket.pending_key = _reindex_pending_key
+reindex_chat_tickets.pending_key = _reindex_pending_key
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -112,7 +112,7 @@ def _store_visitor_lines(todo, results) -> None:
     sessions = {
         session.pk: session
         for session in ChatSession.objects.select_for_update(of=("self",))
-        .select_related("ticket__account", "contact", "button")
+        .select_related("ticket__account", "contact")
         .filter(pk__in=session_ids)
         .order_by("pk")
     }
@@ -196,7 +196,8 @@ def _store_visitor_lines(todo, results) -> None:
         )
     for index, key in repeats:
         results[index] = known[key]
-    ChatSession.objects.bulk_update([sessions[pk] for pk in sorted(numbered)], ["last_seq"])
+    for pk in sorted(numbered):
+        ChatSession.objects.filter(pk=pk).update(last_seq=sessions[pk].last_seq)
     ChatLine.objects.bulk_create([line for line, _files in new_lines])
     InboundRecord.objects.bulk_create(records)
     for line, files in new_lines:
