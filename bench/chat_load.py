@@ -6,7 +6,8 @@ own). With ``--nodes 1`` one ``helpline serve`` (task consumer inside) holds eve
 crosses Redis. Measured:
 
 - connections held: N visitor sockets opened (``hello`` with their own visitor id, answered ``welcome``), all still
-  open at the end;
+  open at the end; a process of their own holds them (``--hold-idle``), so the one measuring latency does not
+  also answer the keepalive pings of thousands of idle sockets;
 - server RSS per idle connection: VmRSS of the node holding the visitors (/proc/PID/status) before and after
   opening them, divided by N;
 - latency visitor → agent: a visitor sends ``message`` in one of C running chats (accepted by the M agents) at
@@ -188,6 +189,53 @@ async def open_visitors(port: int, key: str, count: int, concurrency: int, timeo
     return sockets, failures
 
 
+class IdleVisitors:
+    """The idle visitor sockets, opened and held by a process of their own (``--hold-idle``): the process that
+    measures latency then reads its agents' sockets on an event loop that is not also answering the server's
+    keepalive pings of thousands of idle sockets."""
+
+    def __init__(self, port: int, key: str, count: int, concurrency: int, timeout: float):
+        self.spec = {"port": port, "key": key, "count": count, "concurrency": concurrency, "timeout": timeout}
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def _ask(self, command: str | None = None) -> dict:
+        if command:
+            self.process.stdin.write(f"{command}\n".encode())
+            await self.process.stdin.drain()
+        return json.loads(await self.process.stdout.readline())
+
+    async def open(self) -> dict:
+        """{"opened": n, "failures": n} once every socket was tried."""
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--hold-idle", json.dumps(self.spec),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )  # fmt: skip
+        return await self._ask()
+
+    async def held(self) -> int:
+        return (await self._ask("held"))["held"]
+
+    async def close(self) -> None:
+        self.process.stdin.write(b"close\n")
+        await self.process.stdin.drain()
+        await self.process.wait()
+
+
+async def hold_idle(spec: dict) -> None:
+    """The ``--hold-idle`` process: open the sockets, say how it went, then answer "held" until "close"."""
+    sockets, failures = await open_visitors(
+        spec["port"], spec["key"], spec["count"], spec["concurrency"], spec["timeout"]
+    )
+    print(json.dumps({"opened": len(sockets), "failures": failures}), flush=True)
+    loop = asyncio.get_running_loop()
+    commands = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(commands), sys.stdin)
+    while (line := (await commands.readline()).decode().strip()) not in ("close", ""):
+        if line == "held":
+            print(json.dumps({"held": sum(1 for ws in sockets if ws.state.name == "OPEN")}), flush=True)
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+
+
 async def start_chats(visitor_port, agent_port, key, sessions, chats):
     """C running chats: started through the widget endpoint, each accepted by agent n % M through the console."""
     import httpx
@@ -329,20 +377,21 @@ async def measure(args, cluster: Cluster, nodes: list[tuple[int, subprocess.Pope
     await asyncio.sleep(2)
     before = rss_kib(visitor_pid)
     opened = time.monotonic()
-    sockets, failures = await open_visitors(visitor_port, key, args.visitors, args.concurrency, args.open_timeout)
+    idle = IdleVisitors(visitor_port, key, args.visitors, args.concurrency, args.open_timeout)
+    tried = await idle.open()
     open_seconds = time.monotonic() - opened
     await asyncio.sleep(3)  # let the server settle (buffers freed, threads idle)
     after = rss_kib(visitor_pid)
-    held = sum(1 for ws in sockets if ws.state.name == "OPEN")
+    opened_count = tried["opened"]
     result = {
         "visitors_requested": args.visitors,
-        "connections_held": held,
-        "connection_failures": failures,
+        "connections_held": await idle.held(),
+        "connection_failures": tried["failures"],
         "open_seconds": round(open_seconds, 1),
-        "connections_per_second": round(len(sockets) / open_seconds, 1) if open_seconds else None,
+        "connections_per_second": round(opened_count / open_seconds, 1) if open_seconds else None,
         "server_rss_before_kib": before,
         "server_rss_after_kib": after,
-        "rss_per_connection_kib": round((after - before) / len(sockets), 1) if sockets else None,
+        "rss_per_connection_kib": round((after - before) / opened_count, 1) if opened_count else None,
         "running_chats": len(running),
     }
     pids = {name: popen.pid for name, popen in cluster.named.items()}
@@ -354,14 +403,16 @@ async def measure(args, cluster: Cluster, nodes: list[tuple[int, subprocess.Pope
     result["load"]["cpu_ms_per_message"] = {  # the whole run's CPU of each process (sending + draining), per line
         name: round(1000 * (cpu_seconds(pid) - cpu_before[name]) / delivered, 2) for name, pid in pids.items()
     }
-    result["connections_held_after_load"] = sum(1 for ws in sockets if ws.state.name == "OPEN")
+    result["connections_held_after_load"] = await idle.held()
     result["server_rss_after_load_kib"] = rss_kib(visitor_pid)
-    for ws in sockets:
-        await ws.close()
+    await idle.close()
     return result
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--hold-idle"]:
+        asyncio.run(hold_idle(json.loads(sys.argv[2])))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--visitors", type=int, default=2000, help="idle visitor sockets (default 2000)")
     parser.add_argument("--agents", type=int, default=10, help="agents, each with one console socket (default 10)")

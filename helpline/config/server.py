@@ -56,6 +56,18 @@ def uvicorn_config(*, host: str, port: int, app="helpline.config.asgi:applicatio
     )
 
 
+def tune_garbage_collector() -> None:
+    """A web node holds thousands of idle sockets, each a few hundred objects the cycle collector would walk
+    again and again. What start-up built lives as long as the process: frozen, no collection walks it again. And the
+    youngest generation is collected every 20,000 allocations instead of 700: a chat line allocates thousands,
+    almost all freed by reference counting, so the default collects several times a line for nothing."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
     import uvicorn
     from django.conf import settings
@@ -72,8 +84,11 @@ def serve(*, host: str, port: int, with_worker: bool, migrate: bool) -> None:
         consumer = _QuietConsumer(workers=settings.HUEY.get("consumer", {}).get("workers", 2))
         consumer.start()
     print(f"Helpline ({settings.SHAPE}) on http://{host}:{port}/", file=sys.stderr, flush=True)
+    config = uvicorn_config(host=host, port=port)
+    config.load()  # the application and everything it imports, before the collector is tuned
+    tune_garbage_collector()
     try:
-        uvicorn.Server(uvicorn_config(host=host, port=port)).run()
+        uvicorn.Server(config).run()
     finally:
         if consumer:
             consumer.stop()
