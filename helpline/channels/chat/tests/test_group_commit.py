@@ -195,3 +195,39 @@ def test_a_failing_group_is_stored_again_line_by_line(button, account, agent, mo
     first, second = asyncio.run(scenario())
     assert calls == [1, 2, 1, 1] or calls == [2, 1, 1]
     assert sorted([(first.cid, first.seq), (second.cid, second.seq)]) == [("a", 1), ("b", 2)]
+
+
+def test_a_group_of_lines_schedules_one_reindex_for_its_tickets_without_one_pending(
+    db, button, account, agent, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With a task queue (not immediate): one delayed task per group, for the tickets that have none pending; the
+    task clears their marks and writes their documents."""
+    from django.core.cache import cache
+    from huey.contrib.djhuey import HUEY
+
+    from helpline.channels.chat import tasks
+    from helpline.events.decisions import once_per_batch
+    from helpline.search.index import search_ticket_ids
+
+    make_available(account, agent)
+    with django_capture_on_commit_callbacks(execute=True):  # the chats' own after-commit work done and gone
+        vera, otto = start(button, name="Vera"), start(button, visitor=OTHER_VISITOR, name="Otto")
+    cache.delete_many([tasks.reindex_chat_tickets.pending_key(s.ticket_id) for s in (vera, otto)])
+    scheduled = []
+    monkeypatch.setattr(HUEY, "immediate", False)
+    monkeypatch.setattr(tasks.reindex_chat_tickets, "schedule", lambda args, delay: scheduled.append((args, delay)))
+
+    def group(*lines):  # the hooks run inside the group's batch, as when its transaction really commits
+        with once_per_batch(), django_capture_on_commit_callbacks(execute=True):
+            post_visitor_messages(list(lines))
+
+    group(VisitorLine(vera, "v-1", "zanzibar"), VisitorLine(otto, "o-1", "one"), VisitorLine(vera, "v-2", "two"))
+    assert scheduled == [((sorted([vera.ticket_id, otto.ticket_id]),), 5)]
+    group(VisitorLine(vera, "v-3", "three"))  # vera's ticket has a task pending
+    assert len(scheduled) == 1
+    assert search_ticket_ids(vera.account, "zanzibar") == []  # not indexed on the socket's path
+
+    tasks.reindex_chat_tickets.call_local(list(scheduled[0][0][0]))
+    assert search_ticket_ids(vera.account, "zanzibar") == [vera.ticket_id]
+    group(VisitorLine(otto, "o-2", "again"))
+    assert scheduled[1:] == [(([otto.ticket_id],), 5)]
