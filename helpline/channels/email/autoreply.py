@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from helpline.channels.email import loops, templates
 from helpline.channels.email.models import EmailTemplate
@@ -48,9 +48,11 @@ def send_automatic(
     reason = loops.recipient_reason(recipient, own or OwnAddresses(ticket.account))
     if reason:
         return reason
-    # One automatic answer at a time per recipient: concurrent deliveries queue here, then count the log.
-    contacts = Contact.objects.select_for_update().filter(account_id=ticket.account_id, primary_email=recipient)
-    list(contacts.values_list("pk", flat=True))
+    # One automatic answer at a time per recipient: concurrent deliveries queue here, then count the log. (SQLite
+    # has no row locks: its write transaction already lets one delivery at a time in, so nothing to ask for.)
+    if connection.features.has_select_for_update:
+        contacts = Contact.objects.select_for_update().filter(account_id=ticket.account_id, primary_email=recipient)
+        list(contacts.values_list("pk", flat=True))
     ticket = lock_ticket(ticket)
     counted = None if new_ticket else ticket
     reason = loops.rate_reason(account=ticket.account, ticket=counted, recipient=recipient) if limited else ""
@@ -81,16 +83,15 @@ def acknowledge(ticket: Ticket, *, recipient: str, mailbox, suppressed: str, own
     received it" answer, unless forbidden. It runs in a savepoint: if it fails, the ticket stays stored."""
     if suppressed:
         return suppressed
-    try:
-        with transaction.atomic():
-            outcome = send_automatic(
-                ticket=ticket,
-                kind=EmailTemplate.NEW_TICKET,
-                recipient=recipient,
-                mailbox=mailbox,
-                own=own,
-                new_ticket=True,
-            )
+    try:  # send_automatic is atomic: inside the delivery's transaction, a savepoint of its own
+        outcome = send_automatic(
+            ticket=ticket,
+            kind=EmailTemplate.NEW_TICKET,
+            recipient=recipient,
+            mailbox=mailbox,
+            own=own,
+            new_ticket=True,
+        )
     except Exception:  # the ticket is stored; a failing acknowledgement must never undo or block that
         log.exception("acknowledgement for ticket %s failed", ticket.public_id)
         return "error"

@@ -186,7 +186,7 @@ def _already_on(ticket: Ticket, contact_ids: list[int]) -> set[int]:
     return set(on_ticket.values_list("contact_id", flat=True))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called inside a delivery's savepoint, which a failure here rolls back
 def add_participants(ticket: Ticket, people: list[tuple[str, str, str]]) -> list[TicketParticipant]:
     """Add (address, name, role) to the ticket; the requester and people already on it are left alone. One
     query for who is on it already, one insert for the rest (one at a time only if someone added one meanwhile)."""
