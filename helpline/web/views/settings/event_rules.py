@@ -6,13 +6,13 @@ import json
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpline.automation import actions
 from helpline.automation.compiler import compile_rule
-from helpline.automation.editor import catalog, choice_labels, describe_field
+from helpline.automation.editor import catalog
 from helpline.automation.engine import dry_run
 from helpline.automation.fields import custom_kinds_of
 from helpline.automation.selectors import access_rule, execution_id, list_executions, list_rules
@@ -23,7 +23,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import DomainError, NotFound
 from helpline.tenancy.usage import usage_of
 from helpline.web.htmx import is_htmx
-from helpline.web.views.settings.rule_lists import moved, save_rule, switched
+from helpline.web.views.settings.rule_lists import moved, save_rule, switched, tried_on_ticket
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
 KEY = "event_rules"
@@ -154,25 +154,12 @@ def test(request, public_id):
     """What the saved rule would do to the ticket with this code now, without doing it."""
     account = request.membership.account
     rule = _rule(request, public_id)
-    code = request.GET.get("ticket", "").strip()[:32]
-    result, error = None, ""
-    try:
-        ticket = access_ticket_by_code(account, code, membership=request.membership)
-        result = dry_run(compile_rule(rule, custom_kinds_of(account)), ticket)
-        result["ticket"] = ticket
-        labels = choice_labels(account)
-        for group in result["groups"]:
-            for condition in group["conditions"]:
-                condition.update(describe_field(condition, labels))
-    except NotFound:
-        error = _("No ticket has the code %(code)s.") % {"code": code} if code else _("Enter a ticket's code.")
-    test = {"code": code, "result": result, "error": error}
+    test = tried_on_ticket(request, lambda ticket: dry_run(compile_rule(rule, custom_kinds_of(account)), ticket))
+    status = 422 if test["error"] else 200
     if is_htmx(request):
-        from django.shortcuts import render
-
-        return render(request, "settings/_event_rule_test.html", {"test": test}, status=422 if error else 200)
+        return render(request, "settings/_event_rule_test.html", {"test": test}, status=status)
     values = {name: getattr(rule, name) for name in NEW}
-    return _render_form(request, rule=rule, values=values, test=test, status=422 if error else 200)
+    return _render_form(request, rule=rule, values=values, test=test, status=status)
 
 
 @require_GET

@@ -1,14 +1,15 @@
 """What the ordered rule lists of Settings (event rules, time rules) do alike: save the editor's posted rule,
-switch a rule on or off, move it up or down. Each list passes its own action."""
+switch a rule on or off, move it up or down, try a saved rule on a ticket. Each list passes its own action."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from helpline.automation.editor import where_label
+from helpline.automation.editor import choice_labels, describe_field, where_label
 from helpline.automation.schema import RuleInvalid
+from helpline.conversations.access import access_ticket_by_code
 from helpline.core.actors import Actor
-from helpline.core.errors import DomainError
+from helpline.core.errors import DomainError, NotFound
 from helpline.web.views.settings.sections import saved
 
 
@@ -40,3 +41,24 @@ def moved(request, key: str, rule, move):
         return saved(request, key, _("Nothing was moved."))
     move(rule=rule, offset=offset, actor=Actor(user=request.user))
     return saved(request, key, _("The order was saved."))
+
+
+def tried_on_ticket(request, run) -> dict:
+    """The rule tried on the ticket whose code is ``?ticket=``: ``run(ticket)`` says what it would do now, without
+    doing it. {"code", "result" (its conditions described for the page), "error"} for the test panel."""
+    account = request.membership.account
+    code = request.GET.get("ticket", "").strip()[:32]
+    result, error = None, ""
+    try:
+        ticket = access_ticket_by_code(account, code, membership=request.membership)
+        result = run(ticket)
+        result["ticket"] = ticket
+        labels = choice_labels(account)
+        for group in result["groups"]:
+            for condition in group["conditions"]:
+                condition.update(describe_field(condition, labels))
+    except NotFound:
+        error = _("No ticket has the code %(code)s.") % {"code": code} if code else _("Enter a ticket's code.")
+    except DomainError as exc:
+        error = str(exc.message)
+    return {"code": code, "result": result, "error": error}

@@ -12,18 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpline.automation import actions
-from helpline.automation.editor import catalog, choice_labels, describe_field
+from helpline.automation.editor import catalog
 from helpline.automation.models import TimeRule
 from helpline.automation.selectors import access_time_rule, list_executions, list_time_rules
 from helpline.automation.timerules.preview import preview
 from helpline.automation.timerules.schema import EVENT_PREFIX
-from helpline.conversations.access import access_ticket_by_code
 from helpline.conversations.visibility import restricted_user_id
 from helpline.core.actors import Actor
-from helpline.core.errors import DomainError, NotFound
+from helpline.core.errors import NotFound
 from helpline.tenancy.usage import usage_of
 from helpline.web.htmx import is_htmx
-from helpline.web.views.settings.rule_lists import moved, save_rule, switched
+from helpline.web.views.settings.rule_lists import moved, save_rule, switched, tried_on_ticket
 from helpline.web.views.settings.sections import render_section, saved, section_view
 
 KEY = "time_rules"
@@ -162,23 +161,9 @@ def delete(request, public_id):
 @section_view(KEY)
 def test(request, public_id):
     """What the saved rule would do to the ticket with this code now, without doing it."""
-    account = request.membership.account
     rule = _rule(request, public_id)
-    code = request.GET.get("ticket", "").strip()[:32]
-    result, error = None, ""
-    try:
-        ticket = access_ticket_by_code(account, code, membership=request.membership)
-        result = preview(rule, ticket)
-        result["ticket"] = ticket
-        labels = choice_labels(account)
-        for group in result["groups"]:
-            for condition in group["conditions"]:
-                condition.update(describe_field(condition, labels))
-    except NotFound:
-        error = _("No ticket has the code %(code)s.") % {"code": code} if code else _("Enter a ticket's code.")
-    except DomainError as exc:
-        error = str(exc.message)
-    test = {"code": code, "result": result, "error": error}
+    test = tried_on_ticket(request, lambda ticket: preview(rule, ticket))
+    status = 422 if test["error"] else 200
     if is_htmx(request):
-        return render(request, "settings/_time_rule_test.html", {"test": test}, status=422 if error else 200)
-    return _render_form(request, rule=rule, values=_values(rule), test=test, status=422 if error else 200)
+        return render(request, "settings/_time_rule_test.html", {"test": test}, status=status)
+    return _render_form(request, rule=rule, values=_values(rule), test=test, status=status)
