@@ -60,3 +60,21 @@ def decode_text(cursor: str | None) -> str | None:
     if not raw or "\x00" in raw or len(raw) > 255:
         raise _invalid()
     return raw
+
+
+def position_page(queryset, cursor: str | None, limit: int) -> dict:
+    """One page of rows kept in an order people choose (``position``, then id), as an API list answers it:
+    {"items": …, "next_cursor": …}. The cursor names the last row's (position, id)."""
+    after = decode_text(cursor)
+    if after:
+        try:
+            position, pk = (int(part) for part in after.split(".", 1))
+        except ValueError as exc:
+            raise _invalid() from exc
+        if not (abs(position) <= MAX_ID and 0 < pk <= MAX_ID):
+            raise _invalid()
+        queryset = queryset.filter(position__gte=position).exclude(position=position, id__lte=pk)
+    page = list(queryset.order_by("position", "id")[: limit + 1])
+    items = page[:limit]
+    next_cursor = encode_value(f"{items[-1].position}.{items[-1].pk}") if len(page) > limit else None
+    return {"items": items, "next_cursor": next_cursor}

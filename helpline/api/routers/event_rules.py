@@ -6,7 +6,7 @@ from ninja import Query, Router
 
 from helpline.api.auth import account_of, actor_of, membership_of
 from helpline.api.errors import FieldError
-from helpline.api.pagination import decode_id, decode_text, encode_value
+from helpline.api.pagination import decode_id, encode_value, position_page
 from helpline.api.schemas.common import responses
 from helpline.api.schemas.event_rules import (
     EventRuleIn,
@@ -50,21 +50,7 @@ class _Invalid:
 @router.get("/event-rules", response=responses({200: EventRulePage}), summary="List event rules")
 def list_event_rules(request, params: Query[EventRuleQuery]):
     """In the order they run."""
-    after = decode_text(params.cursor)
-    qs = Rule.objects.filter(account=account_of(request)).order_by("position", "id")
-    if after:
-        try:
-            position, pk = (int(part) for part in after.split(".", 1))
-        except ValueError as exc:
-            raise FieldError(
-                "cursor", "The cursor is not valid; start again from the first page.", location="query"
-            ) from exc
-        qs = qs.filter(position__gte=position).exclude(position=position, id__lte=pk)
-    page = list(qs[: params.limit + 1])
-    items = page[: params.limit]
-    last = items[-1] if items else None
-    next_cursor = encode_value(f"{last.position}.{last.pk}") if len(page) > params.limit else None
-    return {"items": items, "next_cursor": next_cursor}
+    return position_page(Rule.objects.filter(account=account_of(request)), params.cursor, params.limit)
 
 
 @router.post("/event-rules", response=responses({201: EventRuleOut}, 402), summary="Create an event rule")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from ninja import Query, Router
 
 from helpline.api.auth import account_of, actor_of, membership_of
-from helpline.api.errors import FieldError
-from helpline.api.pagination import decode_text, encode_value
+from helpline.api.pagination import position_page
 from helpline.api.routers.event_rules import _Invalid, _ticket
 from helpline.api.schemas.common import responses
 from helpline.api.schemas.event_rules import EventRuleQuery, EventRuleTestIn
@@ -32,21 +31,9 @@ FIELDS = ("name", "note", "clock", "after_minutes", "hours", "calendar", "enable
 @router.get("/time-rules", response=responses({200: TimeRulePage}), summary="List time rules")
 def list_time_rules(request, params: Query[EventRuleQuery]):
     """In the order they run."""
-    after = decode_text(params.cursor)
-    qs = TimeRule.objects.filter(account=account_of(request)).select_related("calendar").order_by("position", "id")
-    if after:
-        try:
-            position, pk = (int(part) for part in after.split(".", 1))
-        except ValueError as exc:
-            raise FieldError(
-                "cursor", "The cursor is not valid; start again from the first page.", location="query"
-            ) from exc
-        qs = qs.filter(position__gte=position).exclude(position=position, id__lte=pk)
-    page = list(qs[: params.limit + 1])
-    items = page[: params.limit]
-    last = items[-1] if items else None
-    next_cursor = encode_value(f"{last.position}.{last.pk}") if len(page) > params.limit else None
-    return {"items": items, "next_cursor": next_cursor}
+    return position_page(
+        TimeRule.objects.filter(account=account_of(request)).select_related("calendar"), params.cursor, params.limit
+    )
 
 
 @router.post("/time-rules", response=responses({201: TimeRuleOut}, 402), summary="Create a time rule")

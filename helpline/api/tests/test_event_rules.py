@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from helpline.api.pagination import encode_value
 from helpline.api.tests.conftest import ApiClient, assert_problem
 from helpline.automation.models import Rule, RuleExecution
 from helpline.conversations import actions as conv
@@ -145,6 +146,8 @@ def test_list_in_order_paginated_with_fixed_queries(api, account):
         assert len(api.get("/event-rules").json()["items"]) == 5
     assert len(queries) == 2  # the key, the page
     assert_problem(api.get("/event-rules", {"cursor": "!!"}), 400)
+    for junk in ("7", "a.b", f"1.{2**64}", f"{2**64}.1", "1.0"):  # not (position, id), or out of range: 400
+        assert_problem(api.get("/event-rules", {"cursor": encode_value(junk)}), 400)
 
 
 def test_reorder_must_list_every_rule(api, account):
