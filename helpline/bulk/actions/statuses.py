@@ -16,7 +16,7 @@ from helpline.core import clock
 from helpline.core.actors import Actor
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
-from helpline.security.models import AuditEntry
+from helpline.security import audit
 
 
 def lock_tickets(account_id: int, public_ids: list[str]):
@@ -43,7 +43,15 @@ def change_statuses(*, tickets: list[Ticket], status: str, actor: Actor) -> list
         previous = ticket.status
         ticket.status, ticket.resolved_at = status, resolved_at
         ticket.last_activity_at = ticket.status_changed_at = ticket.updated_at = now
-        entries.append(_audit_row(ticket, actor, previous, status))
+        entries.append(
+            audit.entry(
+                account=ticket.account,
+                actor=actor,
+                action=ev.TicketStatusChanged.name,
+                subject=ticket,
+                data={"from": previous, "to": status},
+            )
+        )
         publish_on_commit(
             ev.TicketStatusChanged(
                 account_id=ticket.account_id,
@@ -53,18 +61,5 @@ def change_statuses(*, tickets: list[Ticket], status: str, actor: Actor) -> list
                 to_status=status,
             )
         )
-    AuditEntry.objects.bulk_create(entries)
+    audit.record_all(entries)
     return changed
-
-
-def _audit_row(ticket: Ticket, actor: Actor, previous: str, status: str) -> AuditEntry:
-    """The row ``security.audit.record`` writes for a status change (a bulk job's actor is never a rule)."""
-    return AuditEntry(
-        account_id=ticket.account_id,
-        actor_user=actor.user,
-        actor_api_key=actor.api_key,
-        action=ev.TicketStatusChanged.name,
-        subject_type=Ticket._meta.model_name,
-        subject_id=ticket.public_id,
-        data={"from": previous, "to": status},
-    )
