@@ -161,3 +161,20 @@ def test_corpus_bounces():
     assert (headers_only.bounce_status, headers_only.bounce_action) == ("4.2.2", "delayed")
     several = parse_email((MAIL / "mikel-mail/multipart_report_emails/multi_address_bounce1.eml").read_bytes())
     assert len(several.bounce_recipients) == 5
+
+
+def test_boundaries_the_strict_header_parser_lost_are_read():
+    """The tree is built with the lenient (compat32) policy: it keeps a boundary parameter as written, where
+    the modern header parser dropped characters of it and left the whole multipart unread."""
+    mikel = MAIL / "mikel-mail"
+    outlook = parse_email((mikel / "mime_emails/raw_email_with_illegal_boundary.eml").read_bytes())
+    assert outlook.text == "Hello\nThis is an outlook test\n\nSo there.\n\nMe."
+    assert html_text(outlook.html).startswith("Hello\n\nThis is an outlook \ntest")
+    assert outlook.parse_errors == []
+    scanned = parse_email((mikel / "plain_emails/raw_email_bad_time.eml").read_bytes())
+    assert scanned.text.startswith("Filter2: This message has been scanned for viruses")
+    assert scanned.parse_errors == []
+    binary = parse_email((mikel / "mime_emails/raw_email_with_binary_encoded.eml").read_bytes())
+    assert [(a.name, a.content) for a in binary.attachments] == [
+        ("2013-08-13_19-08-28-1.jpg", b"BINARY_CONTENT_GOES_HERE")
+    ]
