@@ -314,17 +314,9 @@ def _deliver(
         finish(record, decision.existing, decision.reason)
         lookups.stage("copies", key, decision.existing)
         return decision.existing, decision.reason, True, False
-    ticket = follow_merges(decision.ticket)  # a reply to a merged ticket lands in the ticket it was merged into
-    if ticket is None:
-        ticket = conversations.create_ticket(
-            account=inbound.account,
-            contact=contact,
-            subject=inbound.subject,
-            channel=inbound.channel,
-            brand=inbound.brand,
-            department=inbound.department,
-        )
-    message = _store_message(inbound, ticket, contact, decision)
+    # A reply to a merged ticket lands in the ticket it was merged into; no ticket: the message opens one.
+    message = _store_message(inbound, follow_merges(decision.ticket), contact, decision)
+    ticket = message.ticket
     lookups.add_message(message)
     lookups.stage("copies", key, message)
     if decision.status and ticket.status != decision.status:
@@ -335,10 +327,14 @@ def _deliver(
     return message, decision.reason, False, decision.ticket is None
 
 
-def _store_message(inbound: InboundMessage, ticket: Ticket, contact, decision: ThreadDecision) -> Message:
+def _store_message(inbound: InboundMessage, ticket: Ticket | None, contact, decision: ThreadDecision) -> Message:
+    """The message on its ticket; without one (``ticket`` None), on a ticket it opens."""
     meta = {**inbound.meta, **decision.meta, "thread_reason": decision.reason}
     text = inbound.text or ("" if inbound.html else "(empty message)")
+    opened = dict(subject=inbound.subject, channel=inbound.channel, brand=inbound.brand, department=inbound.department)
     if decision.agent is not None:
+        if ticket is None:
+            ticket = conversations.create_ticket(account=inbound.account, contact=contact, **opened)
         message = conversations.send_reply(
             ticket=ticket,
             author=decision.agent,
@@ -349,15 +345,12 @@ def _store_message(inbound: InboundMessage, ticket: Ticket, contact, decision: T
             sent_externally=True,
         )
     else:
-        message = conversations.receive_message(
-            ticket=ticket,
-            contact=contact,
-            kind=inbound.kind,
-            text=text,
-            html_body=inbound.html,
-            external_id=inbound.external_id,
-            meta=meta,
-        )
+        customer = dict(contact=contact, kind=inbound.kind, text=text, html_body=inbound.html, meta=meta)
+        customer["external_id"] = inbound.external_id
+        if ticket is None:
+            message = conversations.open_ticket(account=inbound.account, **opened, **customer)
+        else:
+            message = conversations.receive_message(ticket=ticket, **customer)
     inline = {}
     for attachment in inbound.attachments:
         stored = conversations.store_attachment(

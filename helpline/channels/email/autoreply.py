@@ -53,7 +53,8 @@ def send_automatic(
     if connection.features.has_select_for_update:
         contacts = Contact.objects.select_for_update().filter(account_id=ticket.account_id, primary_email=recipient)
         list(contacts.values_list("pk", flat=True))
-    ticket = lock_ticket(ticket)
+    if not new_ticket:  # a ticket the delivery has just opened is seen by no one else yet: nothing to wait for
+        ticket = lock_ticket(ticket)
     counted = None if new_ticket else ticket
     reason = loops.rate_reason(account=ticket.account, ticket=counted, recipient=recipient) if limited else ""
     if reason:

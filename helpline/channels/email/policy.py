@@ -15,6 +15,7 @@ Reasons kept on the InboundRecord and in ``Message.meta["thread_reason"]``:
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -164,7 +165,7 @@ class EmailPolicy(ThreadPolicy):
         exclude = {inbound.sender_value.lower(), *own.agent_emails}
         for role, named in ((TicketParticipant.TO, self.to), (TicketParticipant.CC, self.cc)):
             people += [(a, name, role) for name, a in named if a and a.lower() not in exclude and a not in own]
-        add_participants(ticket, people)
+        add_participants(ticket, people, new_ticket=decision.ticket is None)
 
     def delivered(self, inbound: InboundMessage, message: Message, decision: ThreadDecision, *, new_ticket: bool):
         """Acknowledge a new ticket in the delivery's own commit: one commit, and the search index and the
@@ -187,15 +188,18 @@ def _already_on(ticket: Ticket, contact_ids: list[int]) -> set[int]:
 
 
 @transaction.atomic(savepoint=False)  # called inside a delivery's savepoint, which a failure here rolls back
-def add_participants(ticket: Ticket, people: list[tuple[str, str, str]]) -> list[TicketParticipant]:
+def add_participants(
+    ticket: Ticket, people: list[tuple[str, str, str]], *, new_ticket: bool = False
+) -> list[TicketParticipant]:
     """Add (address, name, role) to the ticket; the requester and people already on it are left alone. One
-    query for who is on it already, one insert for the rest (one at a time only if someone added one meanwhile)."""
+    query for who is on it already, one insert for the rest (one at a time only if someone added one meanwhile).
+    ``new_ticket``: the delivery has just opened it, so no one is on it and no one else can add anyone."""
     wanted: dict[int, tuple[object, str]] = {}
     for address, name, role in people[:MAX_PARTICIPANTS]:
         contact, _created = contact_for(account=ticket.account, kind="email", value=address, name=name)
         if contact.pk != ticket.contact_id:
             wanted.setdefault(contact.pk, (contact, role))
-    for contact_id in _already_on(ticket, list(wanted)):
+    for contact_id in set() if new_ticket else _already_on(ticket, list(wanted)):
         del wanted[contact_id]
     if not wanted:
         return []
@@ -204,7 +208,7 @@ def add_participants(ticket: Ticket, people: list[tuple[str, str, str]]) -> list
         for contact, role in wanted.values()
     ]
     try:
-        with transaction.atomic():
+        with nullcontext() if new_ticket else transaction.atomic():  # a savepoint only where a conflict can be
             added = TicketParticipant.objects.bulk_create(new)
     except IntegrityError:  # a concurrent delivery added one of them: keep whoever is not there yet
         added = [

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helpline.conversations.actions.attachments import link_inline_images, store_attachment
+from helpline.conversations.actions.tickets import created_entry, insert_ticket, new_ticket, publish_created
 from helpline.conversations.html import body_from
 from helpline.conversations.locks import lock_ticket, lock_tickets
 from helpline.conversations.models import Message, Ticket, TicketTag
@@ -134,24 +135,64 @@ def receive_messages(items: list[IncomingMessage], *, actor: Actor = SYSTEM) -> 
         stored.append((message, reopened_from))
     Message.objects.bulk_create([message for message, _from in stored])
     _write_activity(changes)
-    audit.record_all(
-        [
-            audit.entry(
-                account=message.ticket.account,
-                actor=actor,
-                action=ev.MessageReceived.name,
-                subject=message.ticket,
-                data={"message": message.public_id, "kind": message.kind},
-            )
-            for message, _from in stored
-        ]
-    )
+    audit.record_all([_received_entry(message, actor) for message, _from in stored])
     for message, reopened_from in stored:
         common = {"account_id": message.account_id, "actor_user_id": actor.user_id, "ticket_id": message.ticket_id}
         publish_on_commit(ev.MessageReceived(**common, message_id=message.pk, kind=message.kind))
         if reopened_from is not None:
             publish_on_commit(ev.TicketStatusChanged(**common, from_status=reopened_from, to_status=Status.OPEN))
     return [message for message, _from in stored]
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    account,
+    contact,
+    subject: str,
+    kind: str,
+    channel: str,
+    text: str = "",
+    html_body: str = "",
+    external_id: str = "",
+    meta: dict | None = None,
+    department=None,
+    brand=None,
+    actor: Actor = SYSTEM,
+) -> Message:
+    """A customer's first message opens a ticket: ``create_ticket`` then ``receive_message`` in fewer statements.
+    The ticket is inserted with the message's activity already on it, so there is nothing to lock or update and
+    no tag rows yet; the two audit rows go in one insert. The events are theirs, in their order. Returns the
+    message (``message.ticket`` is the new ticket)."""
+    check_incoming(kind, text, html_body)
+    ticket = new_ticket(
+        account=account, contact=contact, subject=subject, channel=channel, department=department, brand=brand
+    )
+    item = IncomingMessage(
+        ticket=ticket, contact=contact, kind=kind, text=text, html_body=html_body, external_id=external_id, meta=meta
+    )
+    message, _reopened_from, _updates = _received(ticket, item)  # sets the activity on the unsaved ticket
+    insert_ticket(ticket)
+    message.ticket = ticket
+    message.save(force_insert=True)
+    audit.record_all([created_entry(ticket, actor), _received_entry(message, actor)])
+    publish_created(ticket, actor)
+    publish_on_commit(
+        ev.MessageReceived(
+            account_id=ticket.account_id,
+            actor_user_id=actor.user_id,
+            ticket_id=ticket.pk,
+            message_id=message.pk,
+            kind=message.kind,
+        )
+    )
+    return message
+
+
+def _received_entry(message: Message, actor: Actor):
+    data = {"message": message.public_id, "kind": message.kind}
+    account = message.ticket.account
+    return audit.entry(account=account, actor=actor, action=ev.MessageReceived.name, subject=message.ticket, data=data)
 
 
 def _received(ticket: Ticket, item: IncomingMessage) -> tuple[Message, str | None, dict]:

@@ -12,6 +12,7 @@ from helpline.conversations.statuses import SETTABLE_STATUSES, Priority, Status
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
+from helpline.core.ids import new_public_id, new_ticket_code
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
@@ -32,45 +33,69 @@ def create_ticket(
     tags: list[str] | None = None,
     actor: Actor = SYSTEM,
 ) -> Ticket:
-    subject = (subject or "").strip()[:255] or _("(no subject)")
+    ticket = new_ticket(
+        account=account,
+        contact=contact,
+        subject=subject,
+        channel=channel,
+        department=department,
+        priority=priority,
+        brand=brand,
+    )
+    insert_ticket(ticket)
+    if tags:
+        _add_tags(ticket, tags)
+    audit.record_all([created_entry(ticket, actor)])
+    publish_created(ticket, actor)
+    return ticket
+
+
+def new_ticket(
+    *, account, contact, subject: str, channel: str, department=None, priority: int = Priority.NORMAL, brand=None
+) -> Ticket:
+    """A ticket as ``create_ticket`` makes it, not stored yet: its default deadline runs from now."""
     if priority not in Priority.values:
         raise DomainError(_("Unknown priority."))
     now = clock.now()
+    return Ticket(
+        account=account,
+        contact=contact,
+        subject=(subject or "").strip()[:255] or _("(no subject)"),
+        channel=channel,
+        department=department,
+        priority=priority,
+        brand=brand,
+        last_activity_at=now,
+        status_changed_at=now,
+        sla_due_at=default_due_at(account_id=account.pk, department_id=getattr(department, "pk", None), start=now),
+    )
+
+
+def insert_ticket(ticket: Ticket) -> None:
+    """Store a ``new_ticket``, drawing another code in the (1 in 10^11) case that it collides."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                ticket = Ticket.objects.create(
-                    account=account,
-                    contact=contact,
-                    subject=subject,
-                    channel=channel,
-                    department=department,
-                    priority=priority,
-                    brand=brand,
-                    last_activity_at=now,
-                    status_changed_at=now,
-                    sla_due_at=default_due_at(
-                        account_id=account.pk, department_id=getattr(department, "pk", None), start=now
-                    ),
-                )
-            break
-        except IntegrityError:  # ticket code collided; draw another
-            continue
-    else:  # pragma: no cover - 5 collisions in a 10^11 space
-        raise DomainError(_("Could not allocate a ticket code."))
-    if tags:
-        _add_tags(ticket, tags)
-    audit.record(
-        account=account,
-        actor=actor,
-        action=ev.TicketCreated.name,
-        subject=ticket,
-        data={"channel": channel, "subject": subject},
-    )
+                ticket.save(force_insert=True)
+            return
+        except IntegrityError:  # the code (or public id) collided; draw others
+            ticket.pk = None
+            ticket.code, ticket.public_id = new_ticket_code(), new_public_id()
+    raise DomainError(_("Could not allocate a ticket code."))  # pragma: no cover - 5 collisions in a row
+
+
+def created_entry(ticket: Ticket, actor: Actor):
+    """The audit row of a new ticket, for ``audit.record_all``."""
+    data = {"channel": ticket.channel, "subject": ticket.subject}
+    return audit.entry(account=ticket.account, actor=actor, action=ev.TicketCreated.name, subject=ticket, data=data)
+
+
+def publish_created(ticket: Ticket, actor: Actor) -> None:
     publish_on_commit(
-        ev.TicketCreated(account_id=account.pk, actor_user_id=actor.user_id, ticket_id=ticket.pk, channel=channel)
+        ev.TicketCreated(
+            account_id=ticket.account_id, actor_user_id=actor.user_id, ticket_id=ticket.pk, channel=ticket.channel
+        )
     )
-    return ticket
 
 
 @transaction.atomic

@@ -32,21 +32,25 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _dies_on(owner, name: str, at: int, *, after: bool = False) -> None:
-    """Replace ``owner.name`` with a wrapper that kills the process on its ``at``-th call."""
-    real = getattr(owner, name)
+def _dies_on(owner, names: str | tuple[str, ...], at: int, *, after: bool = False) -> None:
+    """Replace ``owner.name`` (each of ``names``) with a wrapper that kills the process on the ``at``-th call of
+    any of them."""
     calls = {"n": 0}
 
-    def wrapper(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == at and not after:
-            os._exit(CRASH_EXIT)
-        result = real(*args, **kwargs)
-        if calls["n"] == at:
-            os._exit(CRASH_EXIT)
-        return result
+    def dying(real):
+        def wrapper(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == at and not after:
+                os._exit(CRASH_EXIT)
+            result = real(*args, **kwargs)
+            if calls["n"] == at:
+                os._exit(CRASH_EXIT)
+            return result
 
-    setattr(owner, name, wrapper)
+        return wrapper
+
+    for name in (names,) if isinstance(names, str) else names:
+        setattr(owner, name, dying(getattr(owner, name)))
 
 
 def install_crash(point: str, at: int) -> None:
@@ -63,7 +67,7 @@ def install_crash(point: str, at: int) -> None:
     elif point == "stored":
         _dies_on(inbound, "parse_email", at)
     elif point == "parsed":
-        _dies_on(conversations, "receive_message", at, after=True)
+        _dies_on(conversations, ("receive_message", "open_ticket"), at, after=True)  # a reply, a new ticket
     elif point == "committed":
         _dies_on(imap, "apply_after_import", at)
         _dies_on(poplib.POP3, "dele", at)
