@@ -42,6 +42,14 @@ class Schedule:
     def never_open(self) -> bool:
         return not any(self.weekly)
 
+    @property
+    def always_open(self) -> bool:
+        """Open time is plain time: never closed for a holiday, and every day has a 24-hour interval (one that
+        ends where it starts) from the same wall-clock minute, so each runs into the next day's."""
+        if self.holidays or self.yearly_holidays:
+            return False
+        return bool(set.intersection(*({start for start, end in day if end == start} for day in self.weekly)))
+
     def is_holiday(self, day: date) -> bool:
         return day in self.holidays or (day.month, day.day) in self.yearly_holidays
 
@@ -166,6 +174,8 @@ def as_schedule(calendar) -> Schedule:
 
 def is_open(calendar, at: datetime) -> bool:
     schedule = as_schedule(calendar)
+    if schedule.always_open:
+        return True
     for begins, _ends in _pieces(schedule, at):
         return begins <= at.astimezone(UTC)
     return False
@@ -175,6 +185,8 @@ def next_open(calendar, at: datetime) -> datetime | None:
     """``at`` itself when open, else the moment it opens next; None when it never opens again."""
     schedule = as_schedule(calendar)
     at = at.astimezone(UTC)
+    if schedule.always_open:
+        return at
     for begins, _ends in _pieces(schedule, at):
         return max(begins, at)
     return None
@@ -190,6 +202,8 @@ def add_business_time(calendar, start: datetime, duration: timedelta) -> datetim
         raise ValueError("duration must not be negative")
     schedule = as_schedule(calendar)
     at = start.astimezone(UTC)
+    if schedule.always_open:
+        return at + duration
     remaining = duration
     for begins, ends in _pieces(schedule, at):
         begins = max(begins, at)

@@ -44,6 +44,7 @@ class BatchLookups:
         self.known_contacts: set[tuple[str, str]] = set()  # identities looked up (found or not)
         self.messages: dict[str, list] = {}  # external id → stored messages (not internal), oldest first
         self.known_ids: set[str] = set()  # external ids looked up (found or not)
+        self.answers: dict[str, int] = {}  # address → automatic answers it got within the channel's rate window
         self._staged: list[tuple[str, object, object]] = []
 
     # --- the message in progress ------------------------------------------------------------------------------
@@ -91,6 +92,22 @@ class BatchLookups:
 
     def contact(self, key: tuple[str, str]):
         return self._staged_value("contacts", key) or self.contacts.get(key)
+
+    # --- automatic answers per recipient (rate limits) ---------------------------------------------------------
+
+    def answers_to(self, address: str) -> int | None:
+        """The automatic answers this address got in the rate window, those of this batch included; None when the
+        batch did not look it up."""
+        for staged_table, staged_key, value in reversed(self._staged):
+            if staged_table == "answers" and staged_key == address:
+                return value
+        return self.answers.get(address)
+
+    def count_answer(self, address: str) -> None:
+        """One more automatic answer to a looked-up address (dropped if the message's savepoint is)."""
+        known = self.answers_to(address)
+        if known is not None:
+            self.stage("answers", address, known + 1)
 
     # --- messages by external id (threading) -------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 
 from helpline.calendars.schedule import ALWAYS_OPEN, Schedule, add_business_time
+from helpline.events.decisions import decide
 
 POLICY_TTL = 300
 
@@ -62,7 +63,8 @@ def _load_policy(account_id: int, department_id: int | None) -> tuple[timedelta,
 
 def default_due_at(*, account_id: int, department_id: int | None, start: datetime) -> datetime:
     """When a ticket that starts waiting at ``start`` is due; a calendar that never opens counts plain time."""
-    duration, schedule = response_policy(account_id, department_id)
+    key = ("tosolve:policy", account_id, department_id)  # asked once per batch (its tickets share it)
+    duration, schedule = decide(key, lambda: response_policy(account_id, department_id))
     return add_business_time(schedule, start, duration) or start + duration
 
 

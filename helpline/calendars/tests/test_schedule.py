@@ -255,3 +255,32 @@ def test_open_intervals_are_ordered_disjoint_and_agree_with_the_wall_clock(sched
         assert begins < ends < next_begins
     for begins, ends in stretches:
         assert is_open(schedule, begins) and not is_open(schedule, ends)
+
+
+round_the_clock = st.tuples(st.lists(st.lists(intervals, max_size=2), min_size=7, max_size=7), minutes).map(
+    lambda drawn: [[*day, (drawn[1], drawn[1])] for day in drawn[0]]
+)  # every day open 24 hours from the same minute, with other intervals besides
+
+
+@PROPERTY
+@given(round_the_clock, st.sampled_from(ZONES), moments, durations)
+def test_round_the_clock_hours_take_the_short_way_to_the_walks_answer(week, zone, start, duration):
+    schedule = Schedule(weekly=tuple(tuple(day) for day in week), zone=zone)
+    assert schedule.always_open
+    walked = Schedule(weekly=schedule.weekly, zone=zone, holidays=frozenset({date(1999, 1, 1)}))  # no shortcut
+    assert not walked.always_open
+    assert (
+        add_business_time(schedule, start, duration) == add_business_time(walked, start, duration) == start + duration
+    )
+    assert next_open(schedule, start) == next_open(walked, start) == start
+    assert is_open(schedule, start) and is_open(walked, start)
+
+
+def test_only_hours_open_around_the_clock_every_day_without_holidays_are_always_open():
+    assert ALWAYS_OPEN.always_open
+    nights_off = Schedule(weekly=tuple(((0, 0),) for _ in range(6)) + (((540, 1020),),))
+    assert not nights_off.always_open
+    shifted = Schedule(weekly=tuple(((0, 0),) for _ in range(3)) + (((15, 15),),) + tuple(((0, 0),) for _ in range(3)))
+    assert not shifted.always_open  # Thursday's day starts at 00:15: closed from 00:00 to 00:15
+    assert Schedule(weekly=tuple(((540, 540), (60, 120)) for _ in range(7))).always_open
+    assert not Schedule(weekly=ALWAYS_OPEN.weekly, yearly_holidays=frozenset({(12, 25)})).always_open

@@ -15,9 +15,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
+from django.db.models import Count
 
 from helpline.channels.email.models import AutoReplyLog
 from helpline.core import clock
+from helpline.ingest import batch
 
 MAX_PER_TICKET = 1
 TICKET_WINDOW = timedelta(hours=1)
@@ -107,10 +110,36 @@ def rate_reason(*, account, ticket, recipient: str) -> str:
     logs = AutoReplyLog.objects.filter(account=account)
     if ticket is not None and logs.filter(ticket=ticket, sent_at__gte=now - ticket_window).count() >= per_ticket:
         return "ticket_limit"
-    if logs.filter(recipient=recipient.lower(), sent_at__gte=now - recipient_window).count() >= per_recipient:
+    recipient = recipient.lower()
+    lookups = batch.current(account.pk)
+    answered = lookups.answers_to(recipient) if lookups else None
+    if answered is None:
+        answered = logs.filter(recipient=recipient, sent_at__gte=now - recipient_window).count()
+    if answered >= per_recipient:
         return "recipient_limit"
     return ""
 
 
+def prefetch_answers(account_id: int, recipients: set[str]) -> None:
+    """In a delivery batch: how many automatic answers each address got within the window, in one query (the
+    batch then counts its own answers as it sends them). Only where the batch's write transaction admits no
+    other writer (SQLite): with row locks, each count is taken under its recipient's lock (``send_automatic``)."""
+    if connection.features.has_select_for_update:
+        return
+    lookups = batch.current(account_id)
+    wanted = {r.lower() for r in recipients if r} - set(lookups.answers if lookups else ())
+    if lookups is None or not wanted:
+        return
+    since = clock.now() - limits()[3]
+    for part in batch.chunks(sorted(wanted)):
+        rows = AutoReplyLog.objects.filter(account_id=account_id, recipient__in=part, sent_at__gte=since)
+        counted = dict(rows.values_list("recipient").annotate(n=Count("id")).order_by())
+        lookups.answers.update({address: counted.get(address, 0) for address in part})
+
+
 def log_auto_reply(*, account, ticket, recipient: str, kind: str) -> AutoReplyLog:
-    return AutoReplyLog.objects.create(account=account, ticket=ticket, recipient=recipient.lower(), kind=kind)
+    logged = AutoReplyLog.objects.create(account=account, ticket=ticket, recipient=recipient.lower(), kind=kind)
+    lookups = batch.current(account.pk)
+    if lookups is not None:
+        lookups.count_answer(logged.recipient)
+    return logged

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from django.db import IntegrityError, transaction
 
-from helpline.channels.email import reply_token, threading
+from helpline.channels.email import loops, reply_token, threading
 from helpline.channels.email.models import AcceptedDomain, Mailbox
 from helpline.conversations.models import Message, Ticket, TicketParticipant
 from helpline.conversations.statuses import Status
@@ -150,6 +150,7 @@ class EmailPolicy(ThreadPolicy):
             ids.update(inbound.in_reply_to[: threading.MAX_IDS])
             ids.update(inbound.references[: 2 * threading.MAX_IDS])
         threading.prefetch(inbounds[0].account, ids)
+        loops.prefetch_answers(inbounds[0].account.pk, {i.policy.acknowledge_to for i in inbounds if i.policy})
 
     def identities_named(self, inbound: InboundMessage) -> list[tuple[str, str]]:
         return [("email", a) for _name, a in [*self.to, *self.cc][: 2 * MAX_PARTICIPANTS] if a]

@@ -4,8 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from helpline.channels.email import autoreply, loops
+from helpline.channels.email.inbound import receive_emails
 from helpline.channels.email.models import AcceptedDomain, AutoReplyLog, EmailTemplate
 from helpline.channels.email.tests.mail import body, raw_mail
 from helpline.conversations.models import Message
@@ -154,6 +157,26 @@ def test_at_most_five_answers_per_recipient_a_day(account, mailbox, receive, smt
     AutoReplyLog.objects.update(sent_at=AutoReplyLog.objects.first().sent_at - timedelta(hours=25))
     receive(account, raw_mail(message_id="<later@example.com>", subject="A day later"), mailbox)
     assert len(smtp_sink.envelopes) == 6
+
+
+def test_a_batch_counts_each_recipients_answers_once_and_then_its_own(
+    account, mailbox, receive, smtp_sink, django_capture_on_commit_callbacks
+):
+    for n in range(2):
+        receive(account, raw_mail(message_id=f"<early{n}@example.com>", subject=f"Early {n}"), mailbox)
+    raws = [raw_mail(message_id=f"<b{n}@example.com>", subject=f"Batch {n}") for n in range(5)]
+    raws.insert(2, raw_mail(sender="dan@example.com", message_id="<dan@example.com>", subject="Dan's"))
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        results = receive_emails(account=account, raws=raws, mailbox=mailbox)
+    assert [r.thread_reason for r in results] == ["new_ticket"] * 6
+    logged = AutoReplyLog.objects.order_by("id").values_list("recipient", flat=True)
+    assert list(logged) == ["carla@example.com"] * 4 + ["dan@example.com", "carla@example.com"]
+    assert len(smtp_sink.envelopes) == 6  # Carla's five a day, and Dan's one
+    counts = [q["sql"] for q in queries if 'FROM "email_channel_autoreplylog"' in q["sql"]]
+    if connection.features.has_select_for_update:  # counted under each recipient's row lock instead
+        assert len(counts) == 6
+    else:
+        assert len(counts) == 1 and "GROUP BY" in counts[0]
 
 
 def test_at_most_one_answer_per_ticket_an_hour(account, mailbox, receive, smtp_sink):
