@@ -20,7 +20,7 @@ from helpline.conversations.selectors import follow_merges
 from helpline.events.decisions import once_per_batch
 from helpline.ingest.batch import CHUNK, BatchLookups, batch_lookups, chunks, contact_for
 from helpline.ingest.models import InboundRecord
-from helpline.ingest.raw import write_raw
+from helpline.ingest.raw import write_raw, write_raws
 from helpline.realtime.subscribers import one_push_per_batch
 
 log = logging.getLogger(__name__)
@@ -108,19 +108,12 @@ GENERIC_POLICY = ThreadPolicy()
 
 def store_raws(*, account, channel: str, raws: list[bytes], source: str = "") -> list[InboundRecord]:
     """Step one for a batch: every raw written and fsynced, then their records committed together."""
-    records = []
-    for raw in raws:
-        key, digest = write_raw(account.pk, channel, raw)
-        records.append(
-            InboundRecord(
-                account=account,
-                channel=channel,
-                source=source[:64],
-                raw_key=key,
-                raw_size=len(raw),
-                raw_sha256=digest,
-            )
+    records = [
+        InboundRecord(
+            account=account, channel=channel, source=source[:64], raw_key=key, raw_size=len(raw), raw_sha256=digest
         )
+        for raw, (key, digest) in zip(raws, write_raws(account.pk, channel, raws), strict=True)
+    ]
     with transaction.atomic():
         return InboundRecord.objects.bulk_create(records, batch_size=CHUNK)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from contextlib import nullcontext
+
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from helpline.conversations.custom_fields import coerce_value
@@ -72,13 +74,17 @@ def new_ticket(
 
 
 def insert_ticket(ticket: Ticket) -> None:
-    """Store a ``new_ticket``, drawing another code in the (1 in 10^11) case that it collides."""
+    """Store a ``new_ticket``, drawing another code in the (1 in 10^11) case that it collides. A failed insert
+    aborts a PostgreSQL transaction, so there it is tried in a savepoint; SQLite undoes just the statement."""
+    statement_only = connection.vendor == "sqlite"
     for _attempt in range(5):
         try:
-            with transaction.atomic():
+            with nullcontext() if statement_only else transaction.atomic():
                 ticket.save(force_insert=True)
             return
         except IntegrityError:  # the code (or public id) collided; draw others
+            if statement_only and connection.in_atomic_block:
+                transaction.set_rollback(False)  # save() flagged the transaction, which SQLite kept intact
             ticket.pk = None
             ticket.code, ticket.public_id = new_ticket_code(), new_public_id()
     raise DomainError(_("Could not allocate a ticket code."))  # pragma: no cover - 5 collisions in a row

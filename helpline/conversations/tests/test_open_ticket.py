@@ -87,3 +87,21 @@ def test_it_writes_no_lock_read_no_update_and_one_audit_insert(account, carla):
     statements = [q["sql"].split()[0] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert statements == ["INSERT", "INSERT", "INSERT"]  # the ticket, the message, both audit rows
     assert not TicketTag.objects.filter(ticket_id=message.ticket_id).exists()
+
+
+def test_a_colliding_ticket_code_is_drawn_again_inside_the_callers_transaction(account, carla, monkeypatch):
+    from django.db import transaction
+
+    from helpline.conversations.actions import tickets
+
+    taken = actions.open_ticket(account=account, contact=carla, subject="First", kind="web", channel="web", text="Hi")
+    codes = iter([taken.ticket.code, "ZZZ-222-22222"])
+    monkeypatch.setattr(tickets, "new_ticket_code", lambda: next(codes))
+    monkeypatch.setattr(Ticket._meta.get_field("code"), "_get_default", lambda: next(codes))
+    with transaction.atomic():
+        message = actions.open_ticket(
+            account=account, contact=carla, subject="Second", kind="web", channel="web", text="Yo"
+        )
+        Message.objects.count()  # the transaction is still usable after the failed insert
+    assert Ticket.objects.get(pk=message.ticket_id).code == "ZZZ-222-22222"
+    assert Ticket.objects.filter(account=account).count() == 2
