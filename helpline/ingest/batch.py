@@ -45,6 +45,7 @@ class BatchLookups:
         self.messages: dict[str, list] = {}  # external id → stored messages (not internal), oldest first
         self.known_ids: set[str] = set()  # external ids looked up (found or not)
         self.answers: dict[str, int] = {}  # address → automatic answers it got within the channel's rate window
+        self.processed: dict[int, tuple[int | None, str]] = {}  # record id → (message id, thread reason)
         self._staged: list[tuple[str, object, object]] = []
 
     # --- the message in progress ------------------------------------------------------------------------------
