@@ -11,12 +11,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from helpline.conversations import actions as conversations
 from helpline.conversations.actions.attachments import attachment_url, link_inline_images  # noqa: F401 (re-export)
 from helpline.conversations.models import Message, Ticket
 from helpline.conversations.selectors import follow_merges
+from helpline.core.rows import update_rows
 from helpline.events.decisions import once_per_batch
 from helpline.ingest.batch import CHUNK, BatchLookups, batch_lookups, chunks, contact_for
 from helpline.ingest.models import InboundRecord
@@ -215,10 +216,10 @@ def _record_external_ids(items) -> None:
     for record, inbound in items:
         if inbound.external_id and record.external_id != inbound.external_id[:255]:
             record.external_id = inbound.external_id[:255]
-            changed.append(record)
+            changed.append((record.external_id, record.pk))
     if changed:
         with transaction.atomic():
-            InboundRecord.objects.bulk_update(changed, ["external_id"], batch_size=CHUNK)
+            update_rows(InboundRecord, ("external_id",), changed)
 
 
 def _deliver_chunk(items) -> list[IngestResult]:
@@ -259,14 +260,8 @@ def _processed(lookups: BatchLookups, record: InboundRecord, message: Message | 
 def _mark_processed(done: dict[int, tuple[int | None, str]]) -> None:
     """The chunk's delivered records marked processed in one statement, inside the chunk's transaction (one
     ORM update per record cost as much as storing the message)."""
-    if not done:
-        return
-    meta, quote = InboundRecord._meta, connection.ops.quote_name
-    state, message, reason, pk = (quote(meta.get_field(f).column) for f in ("state", "message", "thread_reason", "id"))
     rows = [(InboundRecord.PROCESSED, message_id, why, record_id) for record_id, (message_id, why) in done.items()]
-    with connection.cursor() as cursor:
-        sql = f"UPDATE {quote(meta.db_table)} SET {state} = %s, {message} = %s, {reason} = %s WHERE {pk} = %s"  # noqa: S608
-        cursor.executemany(sql, rows)
+    update_rows(InboundRecord, ("state", "message", "thread_reason"), rows)
 
 
 def _copy_key(record: InboundRecord) -> tuple[str, str]:

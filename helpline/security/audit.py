@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpline.core.actors import Actor
+from helpline.core.rows import insert_rows
 from helpline.security.models import AuditEntry
 
 
@@ -27,9 +28,10 @@ def record(*, account, actor: Actor, action: str, subject, data: dict | None = N
     return row
 
 
-def record_all(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Rows made by ``entry`` (a batch: each participant added, each message of a chat group), in one insert."""
-    return AuditEntry.objects.bulk_create(entries) if entries else []
+def record_all(entries: list[AuditEntry]) -> None:
+    """Rows made by ``entry`` (a batch: each participant added, each message of a chat group), in one insert
+    (the hot paths' insert: no ids read back)."""
+    insert_rows(entries)
 
 
 def apply_changes(instance, values: dict) -> dict[str, list[str]]:

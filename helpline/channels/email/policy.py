@@ -26,6 +26,7 @@ from helpline.channels.email.models import AcceptedDomain, Mailbox
 from helpline.conversations.models import Message, Ticket, TicketParticipant
 from helpline.conversations.statuses import Status
 from helpline.core.actors import SYSTEM
+from helpline.core.rows import insert_rows
 from helpline.ingest.batch import contact_for
 from helpline.ingest.pipeline import InboundMessage, ThreadDecision, ThreadPolicy
 from helpline.security import audit
@@ -210,7 +211,8 @@ def add_participants(
     ]
     try:
         with nullcontext() if new_ticket else transaction.atomic():  # a savepoint only where a conflict can be
-            added = TicketParticipant.objects.bulk_create(new)
+            insert_rows(new)
+        added = new
     except IntegrityError:  # a concurrent delivery added one of them: keep whoever is not there yet
         added = [
             participant
