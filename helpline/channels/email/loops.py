@@ -107,14 +107,14 @@ def rate_reason(*, account, ticket, recipient: str) -> str:
     """ "ticket_limit" / "recipient_limit" when another automatic answer would be one too many."""
     per_ticket, ticket_window, per_recipient, recipient_window = limits()
     now = clock.now()
-    logs = AutoReplyLog.objects.filter(account=account)
-    if ticket is not None and logs.filter(ticket=ticket, sent_at__gte=now - ticket_window).count() >= per_ticket:
+    logs = AutoReplyLog.objects.filter
+    if ticket is not None and logs(ticket=ticket, sent_at__gte=now - ticket_window).count() >= per_ticket:
         return "ticket_limit"
     recipient = recipient.lower()
     lookups = batch.current(account.pk)
     answered = lookups.answers_to(recipient) if lookups else None
     if answered is None:
-        answered = logs.filter(recipient=recipient, sent_at__gte=now - recipient_window).count()
+        answered = logs(account=account, recipient=recipient, sent_at__gte=now - recipient_window).count()
     if answered >= per_recipient:
         return "recipient_limit"
     return ""

@@ -9,7 +9,6 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,6 @@ def _safe_name(name: str) -> str:
     return name[:255] or "attachment"
 
 
-@transaction.atomic
 def store_attachment(*, message: Message, name: str, content: bytes, content_type: str = "") -> Attachment:
     if len(content) > MAX_ATTACHMENT:
         raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_ATTACHMENT // 1024 // 1024})
