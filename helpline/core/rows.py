@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.fields import AutoFieldMixin
 
 _STATEMENTS: dict[tuple[str, type], tuple[str, list]] = {}
 
@@ -16,11 +17,27 @@ def _statement(model: type[Model]) -> tuple[str, list]:
     key = (connection.alias, model)
     if key not in _STATEMENTS:
         meta, quote = model._meta, connection.ops.quote_name
-        fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+        fields = [f for f in meta.local_concrete_fields if not (f.primary_key or f.generated)]
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         _STATEMENTS[key] = (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})", fields)  # noqa: S608
     return _STATEMENTS[key]
+
+
+def insert_row(obj: Model) -> Model:
+    """``obj.save(force_insert=True)`` for a new row of a model with an automatic id, through the prepared INSERT:
+    the id is read back (RETURNING) and set on ``obj``. No signals are sent (the project connects none)."""
+    model = type(obj)
+    if not (connection.features.can_return_columns_from_insert and isinstance(model._meta.pk, AutoFieldMixin)):
+        obj.save(force_insert=True)
+        return obj
+    sql, fields = _statement(model)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(model._meta.pk.column)}", values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return obj
 
 
 def insert_rows(objects: list[Model]) -> None:

@@ -25,6 +25,7 @@ from helpline.conversations.statuses import (
 from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
+from helpline.core.rows import insert_row
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.replacements.rewrite import rewrite_message
@@ -174,7 +175,7 @@ def open_ticket(
     message, _reopened_from, _updates = _received(ticket, item)  # sets the activity on the unsaved ticket
     insert_ticket(ticket)
     message.ticket = ticket
-    message.save(force_insert=True)
+    insert_row(message)
     audit.record_all([created_entry(ticket, actor), _received_entry(message, actor)])
     publish_created(ticket, actor)
     publish_on_commit(

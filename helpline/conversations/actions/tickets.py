@@ -15,6 +15,7 @@ from helpline.core import clock
 from helpline.core.actors import SYSTEM, Actor
 from helpline.core.errors import DomainError
 from helpline.core.ids import new_public_id, new_ticket_code
+from helpline.core.rows import insert_row
 from helpline.events import publish_on_commit
 from helpline.events import types as ev
 from helpline.security import audit
@@ -76,15 +77,12 @@ def new_ticket(
 def insert_ticket(ticket: Ticket) -> None:
     """Store a ``new_ticket``, drawing another code in the (1 in 10^11) case that it collides. A failed insert
     aborts a PostgreSQL transaction, so there it is tried in a savepoint; SQLite undoes just the statement."""
-    statement_only = connection.vendor == "sqlite"
     for _attempt in range(5):
         try:
-            with nullcontext() if statement_only else transaction.atomic():
-                ticket.save(force_insert=True)
+            with nullcontext() if connection.vendor == "sqlite" else transaction.atomic():
+                insert_row(ticket)
             return
         except IntegrityError:  # the code (or public id) collided; draw others
-            if statement_only and connection.in_atomic_block:
-                transaction.set_rollback(False)  # save() flagged the transaction, which SQLite kept intact
             ticket.pk = None
             ticket.code, ticket.public_id = new_ticket_code(), new_public_id()
     raise DomainError(_("Could not allocate a ticket code."))  # pragma: no cover - 5 collisions in a row

@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helpline.conversations.models import Ticket, TicketParticipant
-from helpline.core.rows import insert_rows, update_rows
+from helpline.core.rows import insert_row, insert_rows, update_rows
 from helpline.security.models import AuditEntry
 
 
@@ -55,3 +55,23 @@ def test_update_rows_sets_each_rows_own_values_in_one_statement(account, make_ti
     assert len(queries) == 1
     subjects = Ticket.objects.filter(pk__in=[first.pk, second.pk, untouched.pk]).order_by("pk")
     assert list(subjects.values_list("subject", "message_count")) == [("Uno", 7), ("Dos", 9), ("Three", 1)]
+
+
+def test_insert_row_reads_the_id_back_and_fills_what_save_would(account, ticket):
+    from helpline.conversations.models import Message
+
+    message = Message(account_id=account.pk, ticket=ticket, kind="web", direction="in", body_text="Hi", meta={"a": 1})
+    with CaptureQueriesContext(connection) as queries:
+        insert_row(message)
+    assert len(queries) == 1
+    assert message.pk is not None and not message._state.adding
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.public_id, stored.ticket_id, stored.body_text, stored.meta) == (
+        message.public_id, ticket.pk, "Hi", {"a": 1},
+    )  # fmt: skip
+    assert stored.created_at == message.created_at is not None
+    fresh = Ticket(account=account, contact=ticket.contact, subject="Row", last_activity_at=message.created_at)
+    insert_row(fresh)
+    row = Ticket.objects.get(pk=fresh.pk)
+    assert (row.code, row.subject, row.status, row.message_count) == (fresh.code, "Row", "new", 0)
+    assert row.created_at is not None and row.updated_at is not None
