@@ -138,10 +138,7 @@ def receive_messages(items: list[IncomingMessage], *, actor: Actor = SYSTEM) -> 
     _write_activity(changes)
     audit.record_all([_received_entry(message, actor) for message, _from in stored])
     for message, reopened_from in stored:
-        common = {"account_id": message.account_id, "actor_user_id": actor.user_id, "ticket_id": message.ticket_id}
-        publish_on_commit(ev.MessageReceived(**common, message_id=message.pk, kind=message.kind))
-        if reopened_from is not None:
-            publish_on_commit(ev.TicketStatusChanged(**common, from_status=reopened_from, to_status=Status.OPEN))
+        _publish_received(message, actor, reopened_from)
     return [message for message, _from in stored]
 
 
@@ -178,16 +175,15 @@ def open_ticket(
     insert_row(message)
     audit.record_all([created_entry(ticket, actor), _received_entry(message, actor)])
     publish_created(ticket, actor)
-    publish_on_commit(
-        ev.MessageReceived(
-            account_id=ticket.account_id,
-            actor_user_id=actor.user_id,
-            ticket_id=ticket.pk,
-            message_id=message.pk,
-            kind=message.kind,
-        )
-    )
+    _publish_received(message, actor)
     return message
+
+
+def _publish_received(message: Message, actor: Actor, reopened_from: str | None = None) -> None:
+    common = {"account_id": message.account_id, "actor_user_id": actor.user_id, "ticket_id": message.ticket_id}
+    publish_on_commit(ev.MessageReceived(**common, message_id=message.pk, kind=message.kind))
+    if reopened_from is not None:
+        publish_on_commit(ev.TicketStatusChanged(**common, from_status=reopened_from, to_status=Status.OPEN))
 
 
 def _received_entry(message: Message, actor: Actor):

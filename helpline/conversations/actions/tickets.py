@@ -24,27 +24,10 @@ from helpline.tosolve.deadlines import default_due_at
 
 
 @transaction.atomic
-def create_ticket(
-    *,
-    account,
-    contact,
-    subject: str,
-    channel: str = "web",
-    department=None,
-    priority: int = Priority.NORMAL,
-    brand=None,
-    tags: list[str] | None = None,
-    actor: Actor = SYSTEM,
-) -> Ticket:
-    ticket = new_ticket(
-        account=account,
-        contact=contact,
-        subject=subject,
-        channel=channel,
-        department=department,
-        priority=priority,
-        brand=brand,
-    )
+def create_ticket(*, tags: list[str] | None = None, actor: Actor = SYSTEM, **fields) -> Ticket:
+    """A ticket without a message yet; ``fields`` are ``new_ticket``'s (account, contact, subject, channel,
+    department, priority, brand). ``conversations.open_ticket`` opens one with its first message."""
+    ticket = new_ticket(**fields)
     insert_ticket(ticket)
     if tags:
         _add_tags(ticket, tags)
@@ -54,7 +37,14 @@ def create_ticket(
 
 
 def new_ticket(
-    *, account, contact, subject: str, channel: str, department=None, priority: int = Priority.NORMAL, brand=None
+    *,
+    account,
+    contact,
+    subject: str,
+    channel: str = "web",
+    department=None,
+    priority: int = Priority.NORMAL,
+    brand=None,
 ) -> Ticket:
     """A ticket as ``create_ticket`` makes it, not stored yet: its default deadline runs from now."""
     if priority not in Priority.values:
