@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from helpline.conversations.actions.tickets import announce_status_change
 from helpline.conversations.models import Ticket, TicketTag
 from helpline.conversations.statuses import Status
 from helpline.core import clock
 from helpline.core.actors import Actor
-from helpline.events import publish_on_commit
-from helpline.events import types as ev
 from helpline.security import audit
 
 
@@ -43,23 +42,6 @@ def change_statuses(*, tickets: list[Ticket], status: str, actor: Actor) -> list
         previous = ticket.status
         ticket.status, ticket.resolved_at = status, resolved_at
         ticket.last_activity_at = ticket.status_changed_at = ticket.updated_at = now
-        entries.append(
-            audit.entry(
-                account=ticket.account,
-                actor=actor,
-                action=ev.TicketStatusChanged.name,
-                subject=ticket,
-                data={"from": previous, "to": status},
-            )
-        )
-        publish_on_commit(
-            ev.TicketStatusChanged(
-                account_id=ticket.account_id,
-                actor_user_id=actor.user_id,
-                ticket_id=ticket.pk,
-                from_status=previous,
-                to_status=status,
-            )
-        )
+        entries.append(announce_status_change(ticket, previous, actor))
     audit.record_all(entries)
     return changed

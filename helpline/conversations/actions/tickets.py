@@ -108,23 +108,26 @@ def change_status(*, ticket: Ticket, status: str, actor: Actor = SYSTEM, allow_l
     ticket.status_changed_at = now
     ticket.save(update_fields=["status", "resolved_at", "last_activity_at", "status_changed_at", "updated_at"])
     TicketTag.objects.filter(ticket=ticket).update(last_activity_at=now)
-    audit.record(
-        account=ticket.account,
-        actor=actor,
-        action=ev.TicketStatusChanged.name,
-        subject=ticket,
-        data={"from": previous, "to": status},
-    )
+    audit.record_all([announce_status_change(ticket, previous, actor)])
+    return ticket
+
+
+def announce_status_change(ticket: Ticket, previous: str, actor: Actor):
+    """``ticket`` moved from ``previous`` to its status: publish ``TicketStatusChanged`` on commit and return the
+    audit row, not saved (for ``audit.record_all``; a bulk change writes all its rows in one insert)."""
     publish_on_commit(
         ev.TicketStatusChanged(
             account_id=ticket.account_id,
             actor_user_id=actor.user_id,
             ticket_id=ticket.pk,
             from_status=previous,
-            to_status=status,
+            to_status=ticket.status,
         )
     )
-    return ticket
+    data = {"from": previous, "to": ticket.status}
+    return audit.entry(
+        account=ticket.account, actor=actor, action=ev.TicketStatusChanged.name, subject=ticket, data=data
+    )
 
 
 @transaction.atomic
