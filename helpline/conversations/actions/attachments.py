@@ -1,4 +1,5 @@
-"""Attachments: content-addressed files under the account's prefix, served only through an authorised view."""
+"""Attachments: content-addressed files under the account's prefix (the same bytes are one file, written once),
+served only through an authorised view."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import html
 import re
 from pathlib import PurePosixPath
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from helpline.conversations.models import Attachment, Message
 from helpline.core.errors import DomainError
-from helpline.core.ids import new_public_id
+from helpline.core.files import save_by_content
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
 _CID_SRC = re.compile(r'src="cid:([^"]{1,500})"', re.IGNORECASE)
@@ -29,8 +28,7 @@ def store_attachment(*, message: Message, name: str, content: bytes, content_typ
     if len(content) > MAX_ATTACHMENT:
         raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_ATTACHMENT // 1024 // 1024})
     digest = hashlib.sha256(content).hexdigest()
-    key = f"attachments/{message.account_id}/{digest[:2]}/{new_public_id(20)}"
-    stored_key = default_storage.save(key, ContentFile(content))
+    stored_key = save_by_content(f"attachments/{message.account_id}", content, digest)
     return Attachment.objects.create(
         account_id=message.account_id,
         message=message,

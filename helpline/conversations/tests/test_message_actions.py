@@ -85,3 +85,13 @@ def test_attachment_is_stored_with_hash(ticket, settings, tmp_path):
     assert attachment.storage_key.startswith(f"attachments/{ticket.account_id}/2c/")
     with default_storage.open(attachment.storage_key) as handle:
         assert handle.read() == b"hello"
+
+
+def test_the_same_attachment_twice_is_one_file_and_two_attachments(ticket, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    message = ticket.messages.get()
+    first = actions.store_attachment(message=message, name="logo.png", content=b"logo", content_type="image/png")
+    second = actions.store_attachment(message=message, name="logo2.png", content=b"logo", content_type="image/png")
+    assert first.public_id != second.public_id
+    assert first.storage_key == second.storage_key
+    assert [p.read_bytes() for p in (tmp_path / first.storage_key).parent.iterdir()] == [b"logo"]
