@@ -138,7 +138,8 @@ def quarantine(record: InboundRecord, reason: str, *, thread_reason: str = "") -
     if thread_reason:
         updates["thread_reason"] = thread_reason[:32]
     InboundRecord.objects.filter(pk=record.pk).update(**updates)
-    record.refresh_from_db()
+    for name, value in updates.items():
+        setattr(record, name, value)
     return record
 
 

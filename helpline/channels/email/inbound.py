@@ -18,13 +18,11 @@ import hashlib
 import html as html_lib
 import logging
 import re
-from email import policy as email_policy
-from email.parser import BytesHeaderParser
 
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from helpline.channels.email import bounces, loops, reply_token, spam
+from helpline.channels.email import bounces, loops, spam
 from helpline.channels.email.parsing import ParsedEmail, fold_quoted_html, parse_email
 from helpline.channels.email.policy import EmailPolicy, OwnAddresses
 from helpline.conversations.html import QUOTE_MARKER, sanitize_html
@@ -100,16 +98,6 @@ def _suppressed(account, parsed: ParsedEmail, own: OwnAddresses, verdict) -> str
     return "agent_sender" if (parsed.from_address or "").strip().lower() in own.agent_emails else ""
 
 
-def _token_values(parsed: ParsedEmail, raw: bytes) -> list[str]:
-    values = [*parsed.in_reply_to, *parsed.references]
-    try:
-        headers = BytesHeaderParser(policy=email_policy.compat32).parsebytes(raw[:262144])
-        values += [str(v) for v in headers.get_all(reply_token.HEADER) or []]
-    except Exception:  # headers the parser cannot read carry no token either
-        log.debug("no reply-token header readable")
-    return values
-
-
 def neutralise_html(raw_html: str) -> str:
     """The shared sanitiser, then no image loads by itself (see the module docstring).
 
@@ -161,7 +149,7 @@ def to_inbound(
         mailbox=mailbox,
         to=[(name, addr) for name, addr in parsed.to if addr],
         cc=[(name, addr) for name, addr in parsed.cc if addr],
-        token_values=_token_values(parsed, raw),
+        token_values=[*parsed.in_reply_to, *parsed.references, *parsed.reply_tokens],
         is_spam=bool(verdict and verdict.is_spam),
         own=own or OwnAddresses(account),
         acknowledge_to=parsed.from_address or "",

@@ -100,6 +100,7 @@ def _header_fields(msg: Message, errors: list[str]) -> dict:
         "x_auto_response_suppress": flat("x-auto-response-suppress"),
         "list_id": flat("list-id"),
         "return_path": flat("return-path"),
+        "reply_tokens": headers.raw_headers(msg, "x-helpline-reply-token"),
     }
 
 

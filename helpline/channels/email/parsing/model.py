@@ -45,6 +45,7 @@ class ParsedEmail:
     x_auto_response_suppress: str = ""
     list_id: str = ""
     return_path: str = ""
+    reply_tokens: list[str] = field(default_factory=list)  # X-Helpline-Reply-Token values, as written
     # delivery status notifications (multipart/report; report-type=delivery-status)
     is_bounce: bool = False
     bounced_message_id: str = ""
