@@ -18,10 +18,12 @@ def _ticket(ticket_id: int):
 LIVE_KINDS = ("chat",)  # chat lines: the agent follows them in the console (a waiting chat rings agents)
 
 
-def _tickets(events: list) -> dict:
+def _tickets(events: list, **only) -> dict:
+    """The events' tickets by id; ``only``: just those matching these filters (a batch of new mail loads none of its
+    tickets to learn that no one is assigned to them)."""
     from helpline.conversations.models import Ticket
 
-    return Ticket.objects.in_bulk({event.ticket_id for event in events})
+    return Ticket.objects.filter(**only).in_bulk({event.ticket_id for event in events})
 
 
 def _department_members(account_id: int, department_id: int) -> set[int]:
@@ -48,10 +50,10 @@ def notify_new_ticket(event: ev.TicketCreated) -> None:
 
 
 def notify_new_tickets(events: list[ev.TicketCreated]) -> None:
-    tickets = _tickets(events)
+    tickets = _tickets(events, department__isnull=False)
     for event in events:
         ticket = tickets.get(event.ticket_id)
-        if ticket is not None and ticket.department_id is not None:
+        if ticket is not None:
             members = _department_members(ticket.account_id, ticket.department_id)
             _notify(ticket, kinds.NEW_TICKET, members, event, department_id=ticket.department_id)
 
@@ -75,10 +77,10 @@ def notify_customer_replies(events: list[ev.MessageReceived]) -> None:
     from helpline.conversations.statuses import Status
 
     events = [event for event in events if event.kind not in LIVE_KINDS]
-    tickets = _tickets(events) if events else {}
+    tickets = _tickets(events, assignee__isnull=False) if events else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
-        if ticket is None or ticket.assignee_id is None or ticket.status in (Status.CHATTING, Status.CALLING):
+        if ticket is None or ticket.status in (Status.CHATTING, Status.CALLING):
             continue
         if Message.objects.filter(ticket_id=ticket.pk, pk__lt=event.message_id).exists():
             _notify(ticket, kinds.CUSTOMER_REPLIED, [ticket.assignee_id], event)

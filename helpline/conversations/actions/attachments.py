@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from helpline.conversations.models import Attachment, Message
 from helpline.core.errors import DomainError
 from helpline.core.files import save_by_content
+from helpline.core.rows import insert_row
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
 _CID_SRC = re.compile(r'src="cid:([^"]{1,500})"', re.IGNORECASE)
@@ -29,7 +30,7 @@ def store_attachment(*, message: Message, name: str, content: bytes, content_typ
         raise DomainError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_ATTACHMENT // 1024 // 1024})
     digest = hashlib.sha256(content).hexdigest()
     stored_key = save_by_content(f"attachments/{message.account_id}", content, digest)
-    return Attachment.objects.create(
+    attachment = Attachment(
         account_id=message.account_id,
         message=message,
         storage_key=stored_key,
@@ -38,6 +39,7 @@ def store_attachment(*, message: Message, name: str, content: bytes, content_typ
         size=len(content),
         sha256=digest,
     )
+    return insert_row(attachment)
 
 
 def attachment_url(public_id: str) -> str:

@@ -142,7 +142,6 @@ def receive_messages(items: list[IncomingMessage], *, actor: Actor = SYSTEM) -> 
     return [message for message, _from in stored]
 
 
-@transaction.atomic
 def open_ticket(
     *,
     account,
@@ -161,7 +160,9 @@ def open_ticket(
     """A customer's first message opens a ticket: ``create_ticket`` then ``receive_message`` in fewer statements.
     The ticket is inserted with the message's activity already on it, so there is nothing to lock or update and
     no tag rows yet; the two audit rows go in one insert. The events are theirs, in their order. Returns the
-    message (``message.ticket`` is the new ticket)."""
+    message (``message.ticket`` is the new ticket). A message that is not valid raises its DomainError before
+    anything is written; the writes are all or nothing within the caller's transaction (ingest delivers each
+    mail in a savepoint of its own), with no savepoint of their own."""
     check_incoming(kind, text, html_body)
     ticket = new_ticket(
         account=account, contact=contact, subject=subject, channel=channel, department=department, brand=brand
@@ -170,12 +171,13 @@ def open_ticket(
         ticket=ticket, contact=contact, kind=kind, text=text, html_body=html_body, external_id=external_id, meta=meta
     )
     message, _reopened_from, _updates = _received(ticket, item)  # sets the activity on the unsaved ticket
-    insert_ticket(ticket)
-    message.ticket = ticket
-    insert_row(message)
-    audit.record_all([created_entry(ticket, actor), _received_entry(message, actor)])
-    publish_created(ticket, actor)
-    _publish_received(message, actor)
+    with transaction.atomic(savepoint=False):
+        insert_ticket(ticket)
+        message.ticket = ticket
+        insert_row(message)
+        audit.record_all([created_entry(ticket, actor), _received_entry(message, actor)])
+        publish_created(ticket, actor)
+        _publish_received(message, actor)
     return message
 
 

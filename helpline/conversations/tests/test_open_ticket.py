@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helpline.conversations import actions
@@ -14,6 +14,7 @@ from helpline.events import bus
 from helpline.events import types as ev
 from helpline.people.actions import find_or_create_contact
 from helpline.replacements.actions import create_rule
+from helpline.security import audit
 from helpline.security.models import AuditEntry
 
 
@@ -80,6 +81,23 @@ def test_an_empty_first_message_opens_nothing(account, carla):
     with pytest.raises(DomainError):
         actions.open_ticket(account=account, contact=carla, subject="Hi", kind="web", channel="web", text="  ")
     assert (Ticket.objects.count(), Message.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_failed_write_leaves_nothing_in_the_callers_savepoint_and_no_event(
+    account, carla, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(entries):
+        raise RuntimeError("disk full")
+
+    published = []
+    monkeypatch.setattr(bus, "dispatch", lambda event, skip=frozenset(): published.append(event))
+    monkeypatch.setattr(audit, "record_all", broken)
+    before = (Ticket.objects.count(), Message.objects.count(), AuditEntry.objects.count())
+    # inside a transaction of the caller's, as ingest delivers each mail
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        actions.open_ticket(account=account, contact=carla, subject="Hi", kind="web", channel="web", text="Hi")
+    assert (Ticket.objects.count(), Message.objects.count(), AuditEntry.objects.count()) == before
+    assert published == []
 
 
 def test_it_writes_no_lock_read_no_update_and_one_audit_insert(account, carla):
