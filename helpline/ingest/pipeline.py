@@ -157,12 +157,9 @@ def find_thread(inbound: InboundMessage, contact) -> tuple[Ticket | None, str]:
     account = inbound.account
     refs = [r for r in inbound.references if r][:50]
     if refs:
-        replied = (
-            Message.objects.filter(account=account, external_id__in=refs)
-            .select_related("ticket")
-            .order_by("-id")
-            .first()
-        )
+        # The newest in Python: ORDER BY id would make SQLite walk the account's messages instead of the index.
+        found = Message.objects.filter(account=account, external_id__in=refs).select_related("ticket")
+        replied = max(found, key=lambda m: m.pk, default=None)
         if replied:
             return replied.ticket, "reference"
     match = TICKET_CODE.search(inbound.subject or "")

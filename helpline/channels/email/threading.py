@@ -43,13 +43,14 @@ def prefetch(account, ids: set[str]) -> None:
     lookups = batch.current(account.pk)
     ids = {i for i in ids if i} - lookups.known_ids
     for part in batch.chunks(sorted(ids)):
+        # Sorted here, not by ORDER BY id: SQLite would then walk every message of the account in id order
+        # rather than look the ids up in the (account, external_id) index.
         found = (
             Message.objects.filter(account=account, external_id__in=part)
             .exclude(direction=Direction.INTERNAL)
             .select_related("ticket")
-            .order_by("id")
         )
-        for message in found:
+        for message in sorted(found, key=lambda m: m.pk):
             lookups.messages.setdefault(message.external_id, []).append(message)
     lookups.known_ids |= ids
 
