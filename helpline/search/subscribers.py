@@ -6,6 +6,7 @@ from helpline.events.decisions import gather
 from helpline.events.types import ContactChanged, ContactCreated, TicketEvent
 
 CHUNK = 500
+DOCUMENT_FIELDS = ("account_id", "code", "subject", "contact_id", "contact__name")  # what a ticket document reads
 
 
 def reindex_tickets(ticket_ids: list[int]) -> None:
@@ -13,8 +14,9 @@ def reindex_tickets(ticket_ids: list[int]) -> None:
     from helpline.search.index import index_tickets
 
     wanted = sorted(set(ticket_ids))
+    documented = Ticket.objects.select_related("contact").only(*DOCUMENT_FIELDS)  # not all its columns
     for start in range(0, len(wanted), CHUNK):
-        index_tickets(Ticket.objects.select_related("contact").filter(pk__in=wanted[start : start + CHUNK]))
+        index_tickets(documented.filter(pk__in=wanted[start : start + CHUNK]))
 
 
 def reindex_contacts(contact_ids: list[int]) -> None:
