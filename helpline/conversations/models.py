@@ -68,6 +68,13 @@ class Ticket(TenantModel):
             models.Index(fields=["account", "last_customer_message_at"], name="ticket_customer_clock"),
             models.Index(fields=["account", "last_agent_message_at"], name="ticket_agent_clock"),
             models.Index(fields=["account", "created_at"], name="ticket_created"),
+            # Automatic assignment's load: each agent's waiting tickets. Assigned tickets only, so a new
+            # unassigned ticket (every inbound mail) costs this index nothing.
+            models.Index(
+                fields=["account", "assignee", "status"],
+                name="ticket_assignee_load",
+                condition=models.Q(assignee__isnull=False),
+            ),
         ]
 
     def __str__(self):

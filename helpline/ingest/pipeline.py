@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from helpline.conversations import actions as conversations
 from helpline.conversations.actions.attachments import attachment_url, link_inline_images  # noqa: F401 (re-export)
@@ -277,13 +277,19 @@ def _prefetch(lookups: BatchLookups, items) -> None:
     ours = {r.pk for r, _i in items}
     processed = []
     for field_name, values in (("external_id__in", ids), ("raw_sha256__in", hashes)):
+        by_hash = field_name == "raw_sha256__in"  # mail without an id: copies without one either
         for part in chunks(sorted(values)):
             copies = base.filter(**{field_name: part})
-            if field_name == "raw_sha256__in":
-                copies = copies.filter(external_id="")
-            rows = copies.select_for_update().order_by("id")
-            rows = rows.values_list("id", "external_id", "raw_sha256", "state", "message_id")
-            processed += [row for row in rows if row[3] == InboundRecord.PROCESSED and row[0] not in ours]
+            if connection.features.has_select_for_update:
+                # Locked in id order. Not on SQLite (no row locks), whose planner would walk every record of the
+                # account in id order instead of searching the dedupe indexes.
+                copies = copies.select_for_update().order_by("id")
+            rows = copies.values_list("id", "external_id", "raw_sha256", "state", "message_id")
+            processed += [
+                row
+                for row in rows
+                if row[3] == InboundRecord.PROCESSED and row[0] not in ours and not (by_hash and row[1])
+            ]
     messages = Message.objects.in_bulk([row[4] for row in processed if row[4]]) if processed else {}
     for _pk, external_id, digest, _state, message_id in sorted(processed):
         key = ("id", external_id) if external_id else ("sha", digest)
