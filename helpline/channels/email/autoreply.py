@@ -71,6 +71,7 @@ def send_automatic(
         to=[recipient],
         automatic=kind,
         meta={"subject": rendered.subject},
+        locked=new_ticket,
     )
     loops.log_auto_reply(account=ticket.account, ticket=ticket, recipient=recipient, kind=kind)
     return "sent"

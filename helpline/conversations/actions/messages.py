@@ -247,6 +247,7 @@ def send_reply(
     sent_externally: bool = False,
     external_id: str = "",
     meta: dict | None = None,
+    locked: bool = False,
 ) -> Message:
     """An agent answers: the message is stored as queued first, then a task sends it through the channel.
 
@@ -255,7 +256,8 @@ def send_reply(
     ticket on to ``to`` with ``text`` as a cover note. ``automatic`` (e.g. "new_ticket") marks an answer Helpline
     sends by itself (author None): it neither answers the ticket nor counts as the first response.
     ``sent_externally`` records a reply the agent already sent from their own mail client: stored as sent,
-    never sent again.
+    never sent again. ``locked``: the caller holds the ticket's row and ``ticket`` is current (it was read under
+    its lock, or inserted in this transaction, as a delivery's new ticket is), so it is not read again.
     """
     if forward is None:
         _check_body(text, html_body)
@@ -264,7 +266,7 @@ def send_reply(
     actor = actor or Actor(user=author)
     if not (automatic or sent_externally or forward is not None):
         ensure_may_answer(ticket=ticket, author=author)  # the agent's "answer only through To solve" option
-    ticket = lock_ticket(ticket)
+    ticket = ticket if locked else lock_ticket(ticket)
     meta = _outbound_meta(ticket, meta, to=to, cc=cc, bcc=bcc, reply_all=reply_all, forward=forward)
     if automatic:
         meta["automatic"] = automatic

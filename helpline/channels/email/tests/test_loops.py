@@ -223,3 +223,15 @@ def test_header_reasons_are_exact():
     assert loops.is_system_address("carla@example.com") is False
     assert loops.is_system_address("not-an-address") is True
     assert loops.is_system_address("no-reply+tag@example.com") is True
+
+
+def test_a_new_tickets_acknowledgement_reads_the_ticket_it_has_just_inserted_nowhere(account, mailbox, smtp_sink):
+    warm_up = raw_mail(message_id="<warm@example.com>", subject="Warm-up")
+    receive_emails(account=account, raws=[warm_up], mailbox=mailbox)
+    raw = raw_mail(sender="dan@example.com", message_id="<dan1@example.com>", subject="Hello")
+    with CaptureQueriesContext(connection) as queries:
+        [result] = receive_emails(account=account, raws=[raw], mailbox=mailbox)
+    replies = list(result.message.ticket.messages.order_by("id").values_list("direction", "meta__automatic"))
+    assert replies == [("in", None), ("out", "new_ticket")]
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and 'FROM "conversations_ticket"' in q["sql"]]
+    assert reads == []
