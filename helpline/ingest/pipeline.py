@@ -137,15 +137,16 @@ def quarantine(record: InboundRecord, reason: str, *, thread_reason: str = "") -
     updates = {"state": InboundRecord.QUARANTINED, "error": reason[:2000]}
     if thread_reason:
         updates["thread_reason"] = thread_reason[:32]
-    InboundRecord.objects.filter(pk=record.pk).update(**updates)
-    for name, value in updates.items():
-        setattr(record, name, value)
-    return record
+    return _update_record(record, updates)
 
 
 def finish(record: InboundRecord, message: Message | None, reason: str) -> InboundRecord:
     """Mark a record processed without storing a new message (a duplicate, a bounce matched to its message…)."""
-    updates = {"state": InboundRecord.PROCESSED, "message": message, "thread_reason": reason[:32]}
+    return _update_record(record, {"state": InboundRecord.PROCESSED, "message": message, "thread_reason": reason[:32]})
+
+
+def _update_record(record: InboundRecord, updates: dict) -> InboundRecord:
+    """Write ``updates`` to the record's row and to ``record`` (no read back)."""
     InboundRecord.objects.filter(pk=record.pk).update(**updates)
     for name, value in updates.items():
         setattr(record, name, value)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from helpline.search.backends import MAX_DOCUMENT, engine
 
 NOTES_PER_CONTACT = 20  # agents find a contact by a recent note
+TICKET_DOCUMENT_FIELDS = ("account_id", "code", "subject", "contact_id", "contact__name")  # what ticket_documents reads
 
 
 def _values_by(queryset, key: str, value: str) -> dict[int, list[str]]:

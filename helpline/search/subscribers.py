@@ -6,15 +6,14 @@ from helpline.events.decisions import gather
 from helpline.events.types import ContactChanged, ContactCreated, TicketEvent
 
 CHUNK = 500
-DOCUMENT_FIELDS = ("account_id", "code", "subject", "contact_id", "contact__name")  # what a ticket document reads
 
 
 def reindex_tickets(ticket_ids: list[int]) -> None:
     from helpline.conversations.models import Ticket
-    from helpline.search.index import index_tickets
+    from helpline.search.index import TICKET_DOCUMENT_FIELDS, index_tickets
 
     wanted = sorted(set(ticket_ids))
-    documented = Ticket.objects.select_related("contact").only(*DOCUMENT_FIELDS)  # not all its columns
+    documented = Ticket.objects.select_related("contact").only(*TICKET_DOCUMENT_FIELDS)  # not all its columns
     for start in range(0, len(wanted), CHUNK):
         index_tickets(documented.filter(pk__in=wanted[start : start + CHUNK]))
 
